@@ -1,0 +1,6 @@
+//! pyinit-check: a CI gate that tells whether CPython will find a Rust-built extension
+//! module's entry point, checked the way the platform loaders resolve it.
+//!
+//! Data flows one way: [`discover`] → stage → [`map`] → [`inspect`] → [`judge`] → [`report`].
+
+pub mod inspect;
