@@ -3,4 +3,12 @@
 //!
 //! Data flows one way: [`discover`] → stage → [`map`] → [`inspect`] → [`judge`] → [`report`].
 
+pub mod check;
+pub mod cli;
+pub mod discover;
+pub mod hook;
 pub mod inspect;
+pub mod judge;
+pub mod map;
+pub mod python;
+pub mod report;

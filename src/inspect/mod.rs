@@ -134,13 +134,30 @@ pub fn detect(bytes: &[u8]) -> Result<BinaryFormat, InspectError> {
         [0xca, 0xfe, 0xba, 0xbe | 0xbf, ..] => Ok(BinaryFormat::MachOFat),
         [b'M', b'Z', ..] => Ok(BinaryFormat::Pe),
         [b'!', b'<', b'a', b'r', b'c', b'h', b'>', b'\n', ..] => Err(InspectError::StaticArchive),
-        _ if bytes.len() < 4 => Err(InspectError::Truncated("magic number")),
+        _ if is_prefix_of_a_magic(bytes) => Err(InspectError::Truncated("magic number")),
         _ => Err(InspectError::UnknownFormat),
     }
 }
 
+/// Whether a file too short to hold a magic number starts like one (a cut-off binary rather
+/// than some other file).
+fn is_prefix_of_a_magic(bytes: &[u8]) -> bool {
+    const MAGICS: [&[u8]; 5] = [
+        b"\x7fELF",
+        b"\xfe\xed\xfa",
+        b"\xcf\xfa\xed\xfe",
+        b"\xce\xfa\xed\xfe",
+        b"\xca\xfe\xba",
+    ];
+    bytes.len() < 4 && MAGICS.iter().any(|magic| magic.starts_with(bytes))
+}
+
 /// Parses `bytes` and looks up each of `wanted` in every slice.
-pub fn inspect(bytes: &[u8], wanted: &[&str], hook_prefixes: &[&str]) -> Result<Inspection, InspectError> {
+pub fn inspect(
+    bytes: &[u8],
+    wanted: &[&str],
+    hook_prefixes: &[&str],
+) -> Result<Inspection, InspectError> {
     let format = detect(bytes)?;
     let slices = match format {
         BinaryFormat::Elf => vec![elf::open(bytes)?],
@@ -155,12 +172,24 @@ pub fn inspect(bytes: &[u8], wanted: &[&str], hook_prefixes: &[&str]) -> Result<
     Ok(Inspection { format, slices })
 }
 
-fn report_slice(slice: Slice<'_>, wanted: &[&str], hook_prefixes: &[&str]) -> Result<SliceReport, InspectError> {
+fn report_slice(
+    slice: Slice<'_>,
+    wanted: &[&str],
+    hook_prefixes: &[&str],
+) -> Result<SliceReport, InspectError> {
     let table = match &slice.exports {
         Ok(table) => table,
         Err(why) => {
-            let lookups = wanted.iter().map(|name| (name.to_string(), LookupOutcome::Missing(why.clone()))).collect();
-            return Ok(SliceReport { arch: slice.arch, kind: slice.kind, lookups, other_hooks: Vec::new() });
+            let lookups = wanted
+                .iter()
+                .map(|name| (name.to_string(), LookupOutcome::Missing(why.clone())))
+                .collect();
+            return Ok(SliceReport {
+                arch: slice.arch,
+                kind: slice.kind,
+                lookups,
+                other_hooks: Vec::new(),
+            });
         }
     };
     let mut lookups = Vec::with_capacity(wanted.len());
@@ -172,5 +201,10 @@ fn report_slice(slice: Slice<'_>, wanted: &[&str], hook_prefixes: &[&str]) -> Re
     } else {
         table.exported_with_prefixes(hook_prefixes)?
     };
-    Ok(SliceReport { arch: slice.arch, kind: slice.kind, lookups, other_hooks })
+    Ok(SliceReport {
+        arch: slice.arch,
+        kind: slice.kind,
+        lookups,
+        other_hooks,
+    })
 }

@@ -18,11 +18,20 @@ impl<'a> Reader<'a> {
     }
 
     /// `len` bytes at `offset`; `what` names the structure for the error message.
-    pub fn slice(&self, offset: u64, len: u64, what: &'static str) -> Result<&'a [u8], InspectError> {
+    pub fn slice(
+        &self,
+        offset: u64,
+        len: u64,
+        what: &'static str,
+    ) -> Result<&'a [u8], InspectError> {
         let start = usize::try_from(offset).map_err(|_| InspectError::Truncated(what))?;
         let len = usize::try_from(len).map_err(|_| InspectError::Truncated(what))?;
-        let end = start.checked_add(len).ok_or(InspectError::Truncated(what))?;
-        self.bytes.get(start..end).ok_or(InspectError::Truncated(what))
+        let end = start
+            .checked_add(len)
+            .ok_or(InspectError::Truncated(what))?;
+        self.bytes
+            .get(start..end)
+            .ok_or(InspectError::Truncated(what))
     }
 
     pub fn u8(&self, offset: u64, what: &'static str) -> Result<u8, InspectError> {
@@ -31,32 +40,56 @@ impl<'a> Reader<'a> {
 
     pub fn u16(&self, offset: u64, what: &'static str) -> Result<u16, InspectError> {
         let b: [u8; 2] = self.array(offset, what)?;
-        Ok(if self.big_endian { u16::from_be_bytes(b) } else { u16::from_le_bytes(b) })
+        Ok(if self.big_endian {
+            u16::from_be_bytes(b)
+        } else {
+            u16::from_le_bytes(b)
+        })
     }
 
     pub fn u32(&self, offset: u64, what: &'static str) -> Result<u32, InspectError> {
         let b: [u8; 4] = self.array(offset, what)?;
-        Ok(if self.big_endian { u32::from_be_bytes(b) } else { u32::from_le_bytes(b) })
+        Ok(if self.big_endian {
+            u32::from_be_bytes(b)
+        } else {
+            u32::from_le_bytes(b)
+        })
     }
 
     pub fn u64(&self, offset: u64, what: &'static str) -> Result<u64, InspectError> {
         let b: [u8; 8] = self.array(offset, what)?;
-        Ok(if self.big_endian { u64::from_be_bytes(b) } else { u64::from_le_bytes(b) })
+        Ok(if self.big_endian {
+            u64::from_be_bytes(b)
+        } else {
+            u64::from_le_bytes(b)
+        })
     }
 
     /// A 32- or 64-bit word, as the file's class says.
     pub fn word(&self, offset: u64, is_64: bool, what: &'static str) -> Result<u64, InspectError> {
-        if is_64 { self.u64(offset, what) } else { self.u32(offset, what).map(u64::from) }
+        if is_64 {
+            self.u64(offset, what)
+        } else {
+            self.u32(offset, what).map(u64::from)
+        }
     }
 
     /// The NUL-terminated string at `offset`, which must end before `limit` (exclusive).
-    pub fn c_str(&self, offset: u64, limit: u64, what: &'static str) -> Result<&'a [u8], InspectError> {
+    pub fn c_str(
+        &self,
+        offset: u64,
+        limit: u64,
+        what: &'static str,
+    ) -> Result<&'a [u8], InspectError> {
         let limit = limit.min(self.bytes.len() as u64);
         if offset >= limit {
             return Err(InspectError::Truncated(what));
         }
         let region = self.slice(offset, limit - offset, what)?;
-        let end = region.iter().position(|&b| b == 0).ok_or(InspectError::Truncated(what))?;
+        let end = region
+            .iter()
+            .position(|&b| b == 0)
+            .ok_or(InspectError::Truncated(what))?;
         Ok(&region[..end])
     }
 
@@ -79,7 +112,11 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn array<const N: usize>(&self, offset: u64, what: &'static str) -> Result<[u8; N], InspectError> {
+    fn array<const N: usize>(
+        &self,
+        offset: u64,
+        what: &'static str,
+    ) -> Result<[u8; N], InspectError> {
         let s = self.slice(offset, N as u64, what)?;
         let mut out = [0u8; N];
         out.copy_from_slice(s);

@@ -1,0 +1,33 @@
+//! PYI004 invalid-module-name: the module name cannot be a Python identifier, so no hook
+//! name can be derived and no `import` statement can name it.
+
+use crate::judge::{Facts, Finding, Location, NameSource, Rule, Severity};
+
+pub static RULE: Rule = Rule {
+    id: "PYI004",
+    name: "invalid-module-name",
+    summary: "The module name is not a valid Python identifier.",
+    help: "Module names are Python identifiers: letters, digits and `_`, not starting with a \
+digit. A `-` is the usual culprit: Cargo package names may contain it, module names may not \
+(maturin rejects them too). Set `[lib] name` or `[tool.maturin] module-name` to the \
+underscore form, e.g. `my_module`.",
+    severity: Severity::Error,
+};
+
+pub fn check(facts: &Facts) -> Vec<Finding> {
+    let Err(error) = &facts.hooks else {
+        return Vec::new();
+    };
+    let mut finding = Finding::new(
+        &RULE,
+        format!(
+            "Invalid module name (from the {}): {error}.",
+            facts.name_source.describe()
+        ),
+    )
+    .help("Use a Python identifier: letters, digits and `_` (for example replace `-` with `_`).");
+    if let NameSource::Config { location, .. } = &facts.name_source {
+        finding = finding.at(Location { ..location.clone() });
+    }
+    vec![finding]
+}

@@ -1,0 +1,133 @@
+//! PYI001 missing-module-hook: the entry point CPython looks up is not exported.
+//!
+//! This is the failure users otherwise meet only at `import` time as `ImportError: dynamic
+//! module does not define module export function`. Every slice of a universal file is
+//! checked, because dyld loads only the host's slice.
+
+use crate::hook::{HookNames, module_of_symbol};
+use crate::inspect::{Inspection, LookupOutcome, ObjectKind, SliceReport};
+use crate::judge::{Facts, Finding, Rule, Severity, outcome, slice_prefix};
+use crate::python::ModExportCoverage;
+
+pub static RULE: Rule = Rule {
+    id: "PYI001",
+    name: "missing-module-hook",
+    summary: "The module's entry point (PyInit_<module>) is not exported where CPython looks for it.",
+    help: "CPython imports an extension module `foo` by looking up the exported symbol \
+`PyInit_foo` (`PyInitU_<punycode>` for a non-ASCII name; CPython 3.15+ first tries \
+`PyModExport_foo`). If the symbol is missing, `import foo` fails with `ImportError: dynamic \
+module does not define module export function (PyInit_foo)`.\n\n\
+With PyO3 the symbol is named after the `#[pymodule]` function (or its `#[pyo3(name = \"...\")]`), \
+while the file is named after Cargo.toml `[lib] name` or `[tool.maturin] module-name`. Make the \
+three agree:\n\n\
+```rust\n#[pymodule]\nfn foo(m: &Bound<'_, PyModule>) -> PyResult<()> { Ok(()) }\n```\n\n\
+```toml\n[lib]\nname = \"foo\"\ncrate-type = [\"cdylib\"]\n```\n\n\
+Also check that the hook is not hidden (visibility), that the file is the `cdylib` and not \
+cargo's intermediate object, and, for universal2 builds, that every architecture slice was built \
+from the same source.",
+    severity: Severity::Error,
+};
+
+pub fn check(facts: &Facts) -> Vec<Finding> {
+    let (Ok(hooks), Ok(inspection)) = (&facts.hooks, &facts.inspection) else {
+        return Vec::new();
+    };
+    inspection
+        .slices
+        .iter()
+        .filter(|slice| slice.kind == ObjectKind::SharedLibrary)
+        .filter_map(|slice| check_slice(facts, hooks, inspection, slice))
+        .collect()
+}
+
+fn check_slice(
+    facts: &Facts,
+    hooks: &HookNames,
+    inspection: &Inspection,
+    slice: &SliceReport,
+) -> Option<Finding> {
+    let init = outcome(slice, &hooks.init);
+    if init.is_resolvable() {
+        return None;
+    }
+    let prefix = slice_prefix(inspection.format, slice);
+    let module = &hooks.module;
+    if outcome(slice, &hooks.mod_export).is_resolvable() {
+        // Only PyModExport_: fatal only when no targeted interpreter looks it up.
+        let ModExportCoverage::None(versions) = facts.python.mod_export_coverage() else {
+            return None;
+        };
+        let message = format!(
+            "{prefix}Module `{module}` exports only `{}`, which CPython {versions} does not look up; it needs `{}`.",
+            hooks.mod_export, hooks.init
+        );
+        let help = "PyModExport_ hooks (PEP 793) are used by CPython 3.15 and later only. Build for \
+                    3.15+ (abi3t), or export PyInit_ as well: a PyO3 build for older versions does.";
+        return Some(
+            Finding::new(&RULE, message)
+                .help(help)
+                .slice(Some(&slice.arch)),
+        );
+    }
+    let reason = match init {
+        LookupOutcome::Missing(reason) if !reason.is_empty() => format!(" ({reason})"),
+        _ => String::new(),
+    };
+    let mut message = format!(
+        "{prefix}Module `{module}` has no entry point: `{}` is not exported{reason}.",
+        hooks.init
+    );
+    let help = match suggest(facts, hooks, slice) {
+        Some((found, help)) => {
+            message.push_str(&format!(" It exports {found} instead."));
+            help
+        }
+        None => {
+            message.push_str(" It exports no PyInit_ or PyModExport_ symbol at all.");
+            "Check that the crate defines a #[pymodule], that the file is the cdylib \
+             ([lib] crate-type = [\"cdylib\"]), and that the hook is not hidden."
+                .to_string()
+        }
+    };
+    Some(
+        Finding::new(&RULE, message)
+            .help(help)
+            .slice(Some(&slice.arch)),
+    )
+}
+
+/// What the slice exports instead, and the fix that follows from it.
+fn suggest(facts: &Facts, hooks: &HookNames, slice: &SliceReport) -> Option<(String, String)> {
+    let first = slice.other_hooks.first()?;
+    let found = slice
+        .other_hooks
+        .iter()
+        .map(|s| format!("`{s}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let Some((other, _)) = module_of_symbol(first) else {
+        return Some((
+            found,
+            "Make the module name and the exported hook agree.".into(),
+        ));
+    };
+    let module = &hooks.module;
+    if module.strip_prefix("lib") == Some(other) {
+        return Some((
+            found,
+            format!(
+                "This looks like cargo's output file, which CPython would import as `{module}`. \
+                 Rename it to `{other}` plus an extension suffix (e.g. `{other}.abi3.so`), as maturin does."
+            ),
+        ));
+    }
+    Some((
+        found,
+        format!(
+            "The #[pymodule] is probably named `{other}`, but the module is `{module}` (from the {}). \
+             Rename the #[pymodule] to `{module}` (or add #[pyo3(name = \"{module}\")]), or name the \
+             module `{other}` (Cargo.toml [lib] name / [tool.maturin] module-name).",
+            facts.name_source.describe()
+        ),
+    ))
+}

@@ -1,0 +1,9 @@
+//! One file per rule. Each declares a `RULE` (id, name, summary, help) and a `check`.
+
+pub mod forwarded_hook;
+pub mod hook_needs_python_3_15;
+pub mod invalid_module_name;
+pub mod missing_module_hook;
+pub mod not_a_shared_library;
+pub mod skipped_file;
+pub mod unimportable_file_name;

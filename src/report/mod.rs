@@ -1,0 +1,39 @@
+//! Report: render finished results. Reporters format findings; they never compute verdicts.
+
+pub mod human;
+pub mod json;
+
+use crate::check::ArtifactReport;
+use crate::judge::{Severity, Verdict};
+
+/// Counts across a run, shared by every reporter.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Totals {
+    pub artifacts: usize,
+    pub failed: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub notes: usize,
+}
+
+impl Totals {
+    pub fn of(reports: &[ArtifactReport]) -> Self {
+        let mut totals = Totals {
+            artifacts: reports.len(),
+            ..Totals::default()
+        };
+        for report in reports {
+            if report.verdict == Verdict::Fail {
+                totals.failed += 1;
+            }
+            for finding in &report.findings {
+                match finding.severity {
+                    Severity::Error => totals.errors += 1,
+                    Severity::Warning => totals.warnings += 1,
+                    Severity::Note => totals.notes += 1,
+                }
+            }
+        }
+        totals
+    }
+}
