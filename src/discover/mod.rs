@@ -191,7 +191,7 @@ mod tests {
     fn missing_paths_and_empty_directories_are_errors() {
         let dir = tempfile::tempdir().unwrap();
         let missing = dir.path().join("nope.so");
-        let err = discover_paths(&[missing.clone()]).unwrap_err();
+        let err = discover_paths(std::slice::from_ref(&missing)).unwrap_err();
         assert_eq!(
             err.to_string(),
             format!("{}: no such file or directory", missing.display())
