@@ -1,7 +1,12 @@
 //! Report: render finished results. Reporters format findings; they never compute verdicts.
 
+pub mod github;
+pub mod github_output;
 pub mod human;
 pub mod json;
+pub mod repo_path;
+pub mod sarif;
+pub mod step_summary;
 
 use crate::check::ArtifactReport;
 use crate::judge::{Severity, Verdict};

@@ -1,0 +1,90 @@
+//! The command-line contract. Keep it stable: the GitHub Action and users' CI depend on it.
+
+use std::path::PathBuf;
+
+use clap::{Parser, ValueEnum};
+
+use crate::python::PythonVersion;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "pyinit-check",
+    version,
+    about = "Check that Python extension modules export the entry point CPython looks up.",
+    after_help = "Exit codes: 0 all artifacts pass, 1 a check failed (per --fail-on), 2 pyinit-check could not run."
+)]
+pub struct Cli {
+    /// Shared libraries (.so, .pyd, .dylib, .dll) or directories to search for extension modules.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Module name to check for (a dotted name uses its last component); default: from the file name.
+    #[arg(long, value_name = "NAME")]
+    pub module_name: Option<String>,
+
+    /// Python version the artifact must import on (repeatable), e.g. 3.12 or 3.15t; default: from the file suffix.
+    #[arg(long = "python", value_name = "VERSION", value_parser = parse_python)]
+    pub python: Vec<PythonVersion>,
+
+    /// Print failing artifacts only.
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// Findings of this severity or worse make the exit code 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Error, value_name = "LEVEL")]
+    pub fail_on: FailOn,
+
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// Also write the SARIF 2.1.0 report to this file.
+    #[arg(long, value_name = "FILE")]
+    pub sarif: Option<PathBuf>,
+
+    /// Also write the JSON report to this file.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+
+    /// SARIF run category (runAutomationDetails.id), so matrix legs upload side by side.
+    #[arg(long, value_name = "NAME")]
+    pub sarif_category: Option<String>,
+
+    /// Do not emit GitHub annotations, step summary or step outputs even when GITHUB_ACTIONS=true.
+    #[arg(long)]
+    pub no_github: bool,
+
+    /// When to colour the human output (NO_COLOR is honoured in `auto`).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    /// Print the documentation of a rule (id such as PYI001 or name such as missing-module-hook) and exit.
+    #[arg(long, value_name = "RULE")]
+    pub explain: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    Github,
+    Sarif,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+fn parse_python(text: &str) -> Result<PythonVersion, String> {
+    text.parse()
+}

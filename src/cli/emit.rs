@@ -1,0 +1,117 @@
+//! Sends finished reports where the user asked: stdout in one format, report files, and on
+//! GitHub Actions the annotations, step summary and step outputs.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::Path;
+
+use crate::check::ArtifactReport;
+use crate::report::sarif::SarifOptions;
+use crate::report::{Totals, github, github_output, human, json, repo_path, sarif, step_summary};
+
+use super::write::{append, write_atomically};
+use super::{Cli, ColorChoice, Format};
+
+pub fn emit(cli: &Cli, reports: &[ArtifactReport], failed: bool) -> Result<(), String> {
+    let result = if failed { "fail" } else { "pass" };
+    let root = repo_path::repository_root();
+    let sarif_options = SarifOptions {
+        category: cli.sarif_category.clone(),
+    };
+    let on_github = !cli.no_github && std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true");
+
+    if let Some(path) = &cli.sarif {
+        let mut buffer = Vec::new();
+        sarif::render(&mut buffer, reports, &root, &sarif_options).map_err(|e| e.to_string())?;
+        write_atomically(path, &buffer)
+            .map_err(|e| format!("{}: cannot write SARIF report: {e}", path.display()))?;
+    }
+    if let Some(path) = &cli.json {
+        let mut buffer = Vec::new();
+        json::render(&mut buffer, reports, result).map_err(|e| e.to_string())?;
+        write_atomically(path, &buffer)
+            .map_err(|e| format!("{}: cannot write JSON report: {e}", path.display()))?;
+    }
+
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    let written = match cli.format {
+        Format::Human => {
+            let options = human::HumanOptions {
+                color: use_color(cli.color),
+                quiet: cli.quiet,
+            };
+            human::render(&mut out, reports, options).and_then(|()| {
+                if on_github {
+                    github::render(&mut out, reports, &root)
+                } else {
+                    Ok(())
+                }
+            })
+        }
+        Format::Json => json::render(&mut out, reports, result),
+        Format::Sarif => sarif::render(&mut out, reports, &root, &sarif_options),
+        Format::Github => github::render(&mut out, reports, &root),
+    };
+    written
+        .and_then(|()| out.flush())
+        .map_err(|e| format!("cannot write the report: {e}"))?;
+
+    if on_github {
+        write_github_files(cli, reports, &root, result)?;
+    }
+    Ok(())
+}
+
+fn write_github_files(
+    cli: &Cli,
+    reports: &[ArtifactReport],
+    root: &Path,
+    result: &str,
+) -> Result<(), String> {
+    if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
+        let summary = step_summary::render(reports, root, step_summary::MAX_BYTES);
+        append(Path::new(&path), summary.as_bytes()).map_err(|e| {
+            format!(
+                "{}: cannot write the step summary: {e}",
+                Path::new(&path).display()
+            )
+        })?;
+    }
+    if let Some(path) = std::env::var_os("GITHUB_OUTPUT").filter(|p| !p.is_empty()) {
+        let totals = Totals::of(reports);
+        let staged: Vec<String> = reports
+            .iter()
+            .filter_map(|r| r.staged_path.as_ref())
+            .map(|p| p.display().to_string())
+            .collect();
+        let sarif_file = cli
+            .sarif
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        let outputs = [
+            ("result", result.to_string()),
+            ("errors", totals.errors.to_string()),
+            ("warnings", totals.warnings.to_string()),
+            ("sarif-file", sarif_file),
+            ("staged", staged.join("\n")),
+        ];
+        append(Path::new(&path), github_output::render(&outputs).as_bytes()).map_err(|e| {
+            format!(
+                "{}: cannot write step outputs: {e}",
+                Path::new(&path).display()
+            )
+        })?;
+    }
+    Ok(())
+}
+
+fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && io::stdout().is_terminal()
+        }
+    }
+}

@@ -1,0 +1,53 @@
+//! Step outputs for `$GITHUB_OUTPUT`: `name=value` lines, multi-line values as
+//! `name<<DELIMITER` … `DELIMITER` with a random delimiter that cannot occur in the value.
+
+use std::collections::hash_map::RandomState;
+use std::hash::{BuildHasher, Hasher};
+
+/// Formats `outputs` for appending to the `$GITHUB_OUTPUT` file.
+pub fn render(outputs: &[(&str, String)]) -> String {
+    let mut out = String::new();
+    for (name, value) in outputs {
+        if value.contains('\n') || value.contains('\r') {
+            let delimiter = delimiter_not_in(value);
+            out.push_str(&format!("{name}<<{delimiter}\n{value}\n{delimiter}\n"));
+        } else {
+            out.push_str(&format!("{name}={value}\n"));
+        }
+    }
+    out
+}
+
+fn delimiter_not_in(value: &str) -> String {
+    loop {
+        let mut hasher = RandomState::new().build_hasher();
+        hasher.write_usize(value.len());
+        let candidate = format!("ghadelimiter_{:016x}", hasher.finish());
+        if !value.contains(&candidate) {
+            return candidate;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn single_and_multi_line_values() {
+        let text = render(&[("result", "fail".into()), ("staged", "a.so\nb.so".into())]);
+        let mut lines = text.lines();
+        assert_eq!(lines.next(), Some("result=fail"));
+        let opener = lines.next().unwrap();
+        let delimiter = opener.strip_prefix("staged<<").unwrap();
+        assert!(delimiter.starts_with("ghadelimiter_"));
+        assert_eq!(lines.next(), Some("a.so"));
+        assert_eq!(lines.next(), Some("b.so"));
+        assert_eq!(lines.next(), Some(delimiter));
+        assert_ne!(
+            render(&[("x", "1\n2".into())]),
+            render(&[("x", "1\n2".into())]),
+            "delimiters must be random"
+        );
+    }
+}
