@@ -112,3 +112,37 @@ fn html(text: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::{ArtifactReport, CheckOptions, check_bytes};
+    use crate::discover::{Artifact, Origin, parse_module_file_name};
+
+    fn failing_report(i: usize) -> ArtifactReport {
+        let bytes = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/pe/foo.pyd"
+        ))
+        .unwrap();
+        let name = format!("m{i}.pyd");
+        let artifact = Artifact {
+            path: format!("dist/{name}").into(),
+            file_name: parse_module_file_name(&name),
+            origin: Origin::Path,
+            module: None,
+        };
+        check_bytes(&bytes, &artifact, &CheckOptions::default()).unwrap()
+    }
+
+    #[test]
+    fn stays_under_the_limit_and_says_what_it_left_out() {
+        let reports: Vec<ArtifactReport> = (0..400).map(failing_report).collect();
+        let limit = 64 * 1024;
+        let summary = render(&reports, Path::new("/repo"), limit);
+        assert!(summary.len() <= limit, "{} bytes", summary.len());
+        assert!(summary.contains("more artifact(s) left out"));
+        let full = render(&reports, Path::new("/repo"), MAX_BYTES);
+        assert!(!full.contains("left out") && full.len() > limit);
+    }
+}

@@ -1,0 +1,342 @@
+//! The CI outputs: SARIF accepted by the official schema and GitHub's rules, workflow
+//! commands escaped and capped as the runner expects, step summary and step outputs.
+
+mod support;
+
+use std::fs;
+use std::path::Path;
+
+use serde_json::Value;
+use support::{code, command, fixture, redact_root, run, stdout};
+
+/// The SARIF 2.1.0 schema shipped inside the serde-sarif crate (a dev-dependency, so cargo has
+/// unpacked it into its registry), read from there so no copy lives in this repository.
+fn sarif_schema() -> Value {
+    let lock =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.lock")).unwrap();
+    let version = lock
+        .split("[[package]]")
+        .find(|entry| entry.contains("name = \"serde-sarif\""))
+        .and_then(|entry| entry.lines().find_map(|l| l.strip_prefix("version = ")))
+        .expect("serde-sarif in Cargo.lock")
+        .trim_matches('"');
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| Path::new(&std::env::var_os("HOME").unwrap()).join(".cargo"));
+    let registries = fs::read_dir(cargo_home.join("registry/src")).expect("cargo registry sources");
+    let schema = registries
+        .filter_map(Result::ok)
+        .map(|entry| {
+            entry
+                .path()
+                .join(format!("serde-sarif-{version}/src/schema.json"))
+        })
+        .find(|path| path.exists())
+        .expect("serde-sarif's schema.json in the cargo registry");
+    serde_json::from_str(&fs::read_to_string(schema).unwrap()).unwrap()
+}
+
+/// Validates against the official schema and GitHub code scanning's required properties
+/// (loader-rules.md §5).
+pub fn assert_valid_sarif(sarif: &Value) {
+    let schema = sarif_schema();
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(sarif)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "SARIF schema violations: {errors:#?}");
+
+    assert_eq!(sarif["version"], "2.1.0");
+    let runs = sarif["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 1, "one run per file");
+    let driver = &runs[0]["tool"]["driver"];
+    assert_eq!(driver["name"], "pyinit-check");
+    let rules = driver["rules"].as_array().unwrap();
+    for rule in rules {
+        for key in ["id", "name"] {
+            assert!(rule[key].is_string(), "rule.{key}");
+        }
+        for key in ["shortDescription", "fullDescription", "help"] {
+            assert!(
+                rule[key]["text"].as_str().is_some_and(|t| !t.is_empty()),
+                "rule.{key}.text"
+            );
+        }
+        assert!(rule["help"]["markdown"].is_string());
+        assert!(rule["defaultConfiguration"]["level"].is_string());
+        assert!(rule["properties"]["tags"].is_array());
+        assert!(rule["properties"]["precision"].is_string());
+    }
+    for result in runs[0]["results"].as_array().unwrap() {
+        let index = result["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], result["ruleId"]);
+        assert!(
+            result["message"]["text"]
+                .as_str()
+                .is_some_and(|t| !t.is_empty())
+        );
+        let location = &result["locations"][0]["physicalLocation"];
+        let uri = location["artifactLocation"]["uri"].as_str().unwrap();
+        assert!(
+            !uri.starts_with('/') && !uri.contains("file:"),
+            "repository-relative uri: {uri}"
+        );
+        assert_eq!(location["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+        assert!(location["region"]["startLine"].as_u64().unwrap() >= 1);
+        let fingerprints = result["partialFingerprints"].as_object().unwrap();
+        assert!(!fingerprints.is_empty());
+    }
+}
+
+fn sarif_of(args: &[&str]) -> Value {
+    let mut all = vec!["--format", "sarif"];
+    all.extend_from_slice(args);
+    serde_json::from_str(&stdout(&run(&all))).expect("SARIF is JSON")
+}
+
+#[test]
+fn sarif_is_valid_for_every_kind_of_finding() {
+    let sarif = sarif_of(&[
+        "tests/fixtures/pe/foo.pyd",
+        "tests/fixtures/pe/modexport.pyd",
+        "tests/fixtures/pe/forward.pyd",
+        "tests/fixtures/pe/prog.exe",
+        "tests/fixtures/pe/good_x64.pyd",
+    ]);
+    assert_valid_sarif(&sarif);
+    let levels: Vec<&str> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["level"].as_str().unwrap())
+        .collect();
+    assert!(
+        levels.contains(&"error") && levels.contains(&"warning") && levels.contains(&"note"),
+        "{levels:?}"
+    );
+}
+
+#[test]
+fn sarif_fingerprints_are_stable_across_checkouts() {
+    // The same artifact checked from two different checkout locations gets the same fingerprint.
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    let mut prints = Vec::new();
+    for root in [a.path(), b.path()] {
+        fs::create_dir_all(root.join("dist")).unwrap();
+        fs::copy(fixture("pe/foo.pyd"), root.join("dist/foo.pyd")).unwrap();
+        let output = command(&["--format", "sarif", "dist/foo.pyd"])
+            .current_dir(root)
+            .env("GITHUB_WORKSPACE", root)
+            .output()
+            .unwrap();
+        let sarif: Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_valid_sarif(&sarif);
+        prints.push(sarif["runs"][0]["results"][0]["partialFingerprints"].clone());
+    }
+    assert_eq!(prints[0], prints[1]);
+}
+
+#[test]
+fn sarif_category_sets_automation_details() {
+    let sarif = sarif_of(&["--sarif-category", "linux-x64", "tests/fixtures/pe/foo.pyd"]);
+    assert_valid_sarif(&sarif);
+    assert_eq!(sarif["runs"][0]["automationDetails"]["id"], "linux-x64/");
+}
+
+#[test]
+fn sarif_and_json_files_are_written_alongside_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let sarif = dir.path().join("out.sarif");
+    let json = dir.path().join("out.json");
+    let output = run(&[
+        "tests/fixtures/pe/foo.pyd",
+        "--sarif",
+        sarif.to_str().unwrap(),
+        "--json",
+        json.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&output), 1);
+    assert!(
+        stdout(&output).contains("FAIL"),
+        "human output still on stdout"
+    );
+    assert_valid_sarif(&serde_json::from_str(&fs::read_to_string(&sarif).unwrap()).unwrap());
+    let json: Value = serde_json::from_str(&fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(json["schema_version"], 1);
+    assert_eq!(json["summary"]["result"], "fail");
+}
+
+#[test]
+fn json_carries_every_field_the_human_output_shows() {
+    let output = run(&["--format", "json", "tests/fixtures/pe/foo.pyd"]);
+    let json: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let artifact = &json["artifacts"][0];
+    assert_eq!(artifact["path"], "tests/fixtures/pe/foo.pyd");
+    assert_eq!(artifact["module"], "foo");
+    assert_eq!(artifact["module_source"]["kind"], "file-name");
+    assert_eq!(artifact["format"], "pe");
+    assert_eq!(artifact["slices"][0]["arch"], "x64");
+    assert_eq!(artifact["expected_hooks"]["init"], "PyInit_foo");
+    assert_eq!(artifact["slices"][0]["other_hooks"][0], "PyInit_bar");
+    assert_eq!(artifact["verdict"], "fail");
+    let finding = &artifact["findings"][0];
+    assert_eq!(finding["rule_id"], "PYI001");
+    assert_eq!(finding["rule_name"], "missing-module-hook");
+    assert_eq!(finding["severity"], "error");
+    assert!(finding["help"].as_str().unwrap().contains("`bar`"));
+}
+
+#[test]
+fn github_annotations_escape_hostile_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let hostile = dir.path().join("a%b,c:d");
+    fs::create_dir(&hostile).unwrap();
+    let file = hostile.join("foo.pyd");
+    fs::copy(fixture("pe/foo.pyd"), &file).unwrap();
+    let output = command(&[
+        "--format",
+        "github",
+        "--module-name",
+        "x\n::error::pwned%0A",
+        file.to_str().unwrap(),
+    ])
+    .current_dir(dir.path())
+    .env("GITHUB_WORKSPACE", dir.path())
+    .output()
+    .unwrap();
+    let text = stdout(&output);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 1, "one command, no injected line: {text}");
+    let line = lines[0];
+    assert!(
+        line.starts_with("::error file=a%25b%2Cc%3Ad/foo.pyd,title=PYI004 invalid-module-name::"),
+        "{line}"
+    );
+    assert!(line.contains("x%0A::error::pwned%250A"), "{line}");
+}
+
+#[test]
+fn github_annotations_are_capped_per_level_with_a_closing_notice() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..25 {
+        fs::copy(fixture("pe/foo.pyd"), dir.path().join(format!("m{i}.pyd"))).unwrap();
+    }
+    let output = run(&["--format", "github", dir.path().to_str().unwrap()]);
+    let text = stdout(&output);
+    let errors = text.lines().filter(|l| l.starts_with("::error ")).count();
+    let notices: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("::notice "))
+        .collect();
+    assert_eq!(errors, 10, "{text}");
+    assert_eq!(notices.len(), 1);
+    assert!(notices[0].contains("15 more finding(s)"), "{}", notices[0]);
+}
+
+#[test]
+fn on_github_actions_writes_summary_and_outputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let summary = dir.path().join("summary.md");
+    let outputs = dir.path().join("outputs.txt");
+    fs::write(&outputs, "earlier=kept\n").unwrap();
+    let root = env!("CARGO_MANIFEST_DIR");
+    let output = command(&[
+        &format!("{root}/tests/fixtures/pe/foo.pyd"),
+        &format!("{root}/tests/fixtures/pe/good_x64.pyd"),
+        "--sarif",
+        "x.sarif",
+    ])
+    .env("GITHUB_ACTIONS", "true")
+    .env("GITHUB_STEP_SUMMARY", &summary)
+    .env("GITHUB_OUTPUT", &outputs)
+    .env("GITHUB_WORKSPACE", root)
+    .current_dir(dir.path())
+    .output()
+    .unwrap();
+    assert_eq!(code(&output), 1);
+    assert!(
+        stdout(&output).contains("::error file=tests/fixtures/pe/foo.pyd,title=PYI001"),
+        "{}",
+        stdout(&output)
+    );
+    let summary = fs::read_to_string(&summary).unwrap();
+    let fail_row = summary.find("❌ fail").unwrap();
+    let pass_row = summary.find("✅ pass").unwrap();
+    assert!(fail_row < pass_row, "failures first");
+    assert!(summary.contains("<details>"));
+    let outputs = fs::read_to_string(&outputs).unwrap();
+    assert!(
+        outputs.starts_with("earlier=kept\n"),
+        "appended, not overwritten"
+    );
+    for expected in [
+        "result=fail",
+        "errors=1",
+        "warnings=0",
+        "sarif-file=x.sarif",
+    ] {
+        assert!(
+            outputs.lines().any(|l| l == expected),
+            "{expected} in {outputs}"
+        );
+    }
+    assert!(dir.path().join("x.sarif").exists());
+}
+
+#[test]
+fn no_github_turns_the_integration_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let summary = dir.path().join("summary.md");
+    let output = command(&["--no-github", "tests/fixtures/pe/foo.pyd"])
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .unwrap();
+    assert!(!stdout(&output).contains("::error"));
+    assert!(!summary.exists());
+}
+
+#[test]
+fn human_output_snapshot() {
+    let output = run(&[
+        "tests/fixtures/pe/foo.pyd",
+        "tests/fixtures/pe/good_x64.pyd",
+        "tests/fixtures/pe/forward.pyd",
+        "tests/fixtures/pe/modexport.pyd",
+    ]);
+    insta::assert_snapshot!("human_pe", redact_root(&stdout(&output)));
+}
+
+#[test]
+fn quiet_prints_failures_only() {
+    let output = run(&[
+        "-q",
+        "tests/fixtures/pe/foo.pyd",
+        "tests/fixtures/pe/good_x64.pyd",
+    ]);
+    let text = stdout(&output);
+    assert!(
+        text.contains("foo.pyd") && !text.contains("good_x64.pyd"),
+        "{text}"
+    );
+    let output = run(&["-q", "tests/fixtures/pe/good_x64.pyd"]);
+    assert_eq!(stdout(&output), "");
+}
+
+#[test]
+fn format_snapshots() {
+    let files = ["tests/fixtures/pe/foo.pyd", "tests/fixtures/pe/forward.pyd"];
+    for (format, name) in [
+        ("json", "json_pe"),
+        ("sarif", "sarif_pe"),
+        ("github", "github_pe"),
+    ] {
+        let mut args = vec!["--format", format];
+        args.extend_from_slice(&files);
+        let text = redact_root(&stdout(&run(&args)));
+        let text = text.replace(env!("CARGO_PKG_VERSION"), "[VERSION]");
+        insta::assert_snapshot!(name, text);
+    }
+}
