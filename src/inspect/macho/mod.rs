@@ -1,8 +1,64 @@
-//! Mach-O: placeholder, being written.
-use super::{InspectError, Slice};
-pub fn open_thin(_bytes: &[u8]) -> Result<Slice<'_>, InspectError> {
-    Err(InspectError::Unsupported("Mach-O not yet implemented"))
+//! Mach-O: thin images (32/64-bit, either byte order) and universal files, with exports looked
+//! up as dyld does — in the export trie when the image has one, else in the nlist symbol table.
+//!
+//! Opening reads the header and walks the load commands (a few hundred bytes); a lookup then
+//! reads one trie path or a binary search's worth of nlist entries.
+
+mod fat;
+mod header;
+mod load_commands;
+mod nlist;
+mod trie;
+
+#[cfg(test)]
+mod tests;
+
+pub use fat::open_fat;
+
+use super::{ExportTable, InspectError, Reader, Slice};
+use header::MachHeader;
+use nlist::SymbolTable;
+use trie::ExportTrie;
+
+/// Opens one thin Mach-O image (a whole file, or one slice of a universal file).
+pub fn open_thin(bytes: &[u8]) -> Result<Slice<'_>, InspectError> {
+    let header = MachHeader::parse(bytes)?;
+    let image = Reader::new(bytes, header.big_endian);
+    let linkedit = load_commands::read(&image, &header)?;
+    // dyld uses the trie whenever the image has one (even an empty one) and the nlist table only
+    // for images linked without (before macOS 10.6, or relocatable objects).
+    let exports: Result<Box<dyn ExportTable + '_>, String> =
+        if let Some(extent) = linkedit.export_trie {
+            Ok(Box::new(ExportTrie::new(image, extent, linkedit.dylibs)?))
+        } else if let Some(symtab) = linkedit.symtab {
+            Ok(Box::new(SymbolTable::new(
+                image,
+                header.is_64,
+                symtab,
+                linkedit.dysymtab,
+            )?))
+        } else {
+            Err(
+            "no export trie (LC_DYLD_INFO, LC_DYLD_EXPORTS_TRIE) and no symbol table (LC_SYMTAB)"
+                .into(),
+        )
+        };
+    Ok(Slice {
+        arch: header.arch_name(),
+        kind: header.object_kind(),
+        exports,
+    })
 }
-pub fn open_fat(_bytes: &[u8]) -> Result<Vec<Slice<'_>>, InspectError> {
-    Err(InspectError::Unsupported("Mach-O not yet implemented"))
+
+/// The Mach-O name of a C symbol: C names get a leading underscore.
+fn mangle(symbol: &str) -> Vec<u8> {
+    let mut mangled = Vec::with_capacity(symbol.len() + 1);
+    mangled.push(b'_');
+    mangled.extend_from_slice(symbol.as_bytes());
+    mangled
+}
+
+/// The C name of a Mach-O symbol, for messages; names without the underscore are shown as is.
+fn c_name(symbol: &[u8]) -> String {
+    String::from_utf8_lossy(symbol.strip_prefix(b"_").unwrap_or(symbol)).into_owned()
 }
