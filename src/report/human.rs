@@ -63,11 +63,12 @@ pub fn render(
     if !options.quiet || totals.failed > 0 {
         writeln!(
             out,
-            "{} artifact{} checked: {} passed, {} failed ({} error{}, {} warning{})",
+            "{} artifact{} checked: {} passed, {} failed{} ({} error{}, {} warning{})",
             totals.artifacts,
             plural(totals.artifacts),
-            totals.artifacts - totals.failed,
+            totals.passed(),
             totals.failed,
+            if totals.skipped > 0 { format!(", {} skipped", totals.skipped) } else { String::new() },
             totals.errors,
             plural(totals.errors),
             totals.warnings,

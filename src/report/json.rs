@@ -32,6 +32,7 @@ struct Summary {
     artifacts: usize,
     passed: usize,
     failed: usize,
+    skipped: usize,
     errors: usize,
     warnings: usize,
     notes: usize,
@@ -52,8 +53,9 @@ pub fn render(
         summary: Summary {
             result,
             artifacts: totals.artifacts,
-            passed: totals.artifacts - totals.failed,
+            passed: totals.passed(),
             failed: totals.failed,
+            skipped: totals.skipped,
             errors: totals.errors,
             warnings: totals.warnings,
             notes: totals.notes,

@@ -16,20 +16,27 @@ use crate::judge::{Severity, Verdict};
 pub struct Totals {
     pub artifacts: usize,
     pub failed: usize,
+    pub skipped: usize,
     pub errors: usize,
     pub warnings: usize,
     pub notes: usize,
 }
 
 impl Totals {
+    pub fn passed(&self) -> usize {
+        self.artifacts - self.failed - self.skipped
+    }
+
     pub fn of(reports: &[ArtifactReport]) -> Self {
         let mut totals = Totals {
             artifacts: reports.len(),
             ..Totals::default()
         };
         for report in reports {
-            if report.verdict == Verdict::Fail {
-                totals.failed += 1;
+            match report.verdict {
+                Verdict::Fail => totals.failed += 1,
+                Verdict::Skipped => totals.skipped += 1,
+                Verdict::Pass => {}
             }
             for finding in &report.findings {
                 match finding.severity {

@@ -29,10 +29,11 @@ pub fn render(reports: &[ArtifactReport], root: &Path, max_bytes: usize) -> Stri
     );
     let _ = writeln!(
         out,
-        "{} artifact(s): {} passed, {} failed; {} error(s), {} warning(s).\n",
+        "{} artifact(s): {} passed, {} failed, {} skipped; {} error(s), {} warning(s).\n",
         totals.artifacts,
-        totals.artifacts - totals.failed,
+        totals.passed(),
         totals.failed,
+        totals.skipped,
         totals.errors,
         totals.warnings
     );
