@@ -66,9 +66,7 @@ impl Symbol {
             _ => Some("an OS- or processor-specific binding the loader ignores"),
         }
     }
-}
 
-impl Symbol {
     /// Whether the address `dlsym` returns for this entry is NULL: an absolute symbol of value
     /// 0, such as the `GLIBC_2.2.5`-style symbols that name version definitions. glibc finds
     /// it, but CPython takes a NULL hook for a missing one.
