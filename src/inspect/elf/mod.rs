@@ -1,5 +1,234 @@
-//! ELF: placeholder, being written.
-use super::{InspectError, Slice};
-pub fn open(_bytes: &[u8]) -> Result<Slice<'_>, InspectError> {
-    Err(InspectError::Unsupported("ELF not yet implemented"))
+//! ELF: finds a name the way glibc's `dlsym` does (`elf/dl-lookup.c`).
+//!
+//! The path is the loader's: ELF header → program headers → `PT_DYNAMIC` → the hash table
+//! (`DT_GNU_HASH` when present, else `DT_HASH`) → one bucket and its chain → the dynamic
+//! symbols the chain names → their names in `DT_STRTAB` (and `DT_VERSYM`, when present).
+//! Section headers, `.symtab` and debug information are never read.
+
+mod dynamic;
+mod gnu_hash;
+mod header;
+mod symbol;
+mod sysv_hash;
+
+#[cfg(test)]
+mod tests;
+
+use goblin::elf::header::{EM_MIPS, ET_CORE, ET_DYN, ET_EXEC, ET_REL};
+use goblin::elf::program_header::PT_DYNAMIC;
+
+use self::dynamic::{AddressSpace, DynamicInfo, Mapped, Table};
+use self::gnu_hash::GnuHash;
+use self::header::{ElfHeader, object_kind};
+use self::symbol::{NULL_ADDRESS, SEVERAL_VERSIONS, Symbol, SymbolTable, Version};
+use self::sysv_hash::SysvHash;
+use super::{ExportTable, InspectError, LookupOutcome, ObjectKind, Slice};
+
+const NO_HASH_TABLE: &str =
+    "no DT_GNU_HASH or DT_HASH: the dynamic loader never searches this object";
+const NOT_IN_TABLE: &str = "not in the dynamic symbol hash table";
+
+/// Reads the ELF header and, for objects the dynamic loader can map, the dynamic section;
+/// the export table it returns performs each lookup on demand.
+pub fn open(bytes: &[u8]) -> Result<Slice<'_>, InspectError> {
+    let header = ElfHeader::parse(bytes)?;
+    let unsearchable = |why: &str| (object_kind(header.e_type, 0), Err(why.to_string()));
+    let (kind, exports) = match header.e_type {
+        ET_EXEC | ET_DYN => dynamic_exports(bytes, &header)?,
+        ET_REL => unsearchable("relocatable object: no dynamic section"),
+        ET_CORE => unsearchable("core dump: no dynamic section"),
+        _ => {
+            unsearchable("not an object the dynamic loader maps (e_type is not ET_DYN or ET_EXEC)")
+        }
+    };
+    Ok(Slice {
+        arch: header.arch(),
+        kind,
+        exports,
+    })
+}
+
+type Exports<'a> = Result<Box<dyn ExportTable + 'a>, String>;
+
+/// The kind of a loadable object and the tables `dlsym` would search in it.
+fn dynamic_exports<'a>(
+    bytes: &'a [u8],
+    header: &ElfHeader,
+) -> Result<(ObjectKind, Exports<'a>), InspectError> {
+    let reader = header.reader(bytes);
+    let program_headers = header.program_headers(&reader)?;
+    let space = AddressSpace::new(&program_headers);
+    // glibc keeps the last PT_DYNAMIC it sees, and refuses one with no bytes in the file.
+    let dynamic = program_headers
+        .iter()
+        .rev()
+        .find(|ph| ph.p_type == PT_DYNAMIC)
+        .filter(|ph| ph.p_filesz > 0);
+    let Some(dynamic) = dynamic else {
+        let why = "no dynamic section (PT_DYNAMIC): a statically linked object the dynamic loader cannot search";
+        return Ok((object_kind(header.e_type, 0), Err(why.to_string())));
+    };
+    let info = DynamicInfo::read(reader, header.is_64, &space, dynamic)?;
+    let kind = object_kind(header.e_type, info.flags_1);
+
+    let Some(hash) = choose_hash_table(header, &info)? else {
+        return Ok((kind, Err(NO_HASH_TABLE.to_string())));
+    };
+    let symbols = symbol_table(reader, header.is_64, &space, &info)?;
+    let hash = match hash {
+        HashChoice::Gnu(addr) => HashTable::Gnu(GnuHash::parse(
+            Mapped::at(reader, &space, addr, None, Table::GnuHash)?,
+            header.is_64,
+        )?),
+        HashChoice::Sysv(addr) => HashTable::Sysv(SysvHash::parse(
+            Mapped::at(reader, &space, addr, None, Table::SysvHash)?,
+            header.sysv_hash_entry_size(),
+        )?),
+    };
+    Ok((kind, Ok(Box::new(ElfExports { hash, symbols }))))
+}
+
+enum HashChoice {
+    Gnu(u64),
+    Sysv(u64),
+}
+
+/// glibc's `_dl_setup_hash`: the GNU table when there is one, else the SysV table. On MIPS
+/// the GNU-style table glibc reads is `DT_MIPS_XHASH` (GNU hash plus a translation array);
+/// this crate does not read that one, but ld emits `DT_HASH` beside it with the same answers.
+fn choose_hash_table(
+    header: &ElfHeader,
+    info: &DynamicInfo,
+) -> Result<Option<HashChoice>, InspectError> {
+    if header.e_machine == EM_MIPS {
+        return match (info.hash, info.mips_xhash) {
+            (Some(addr), _) => Ok(Some(HashChoice::Sysv(addr))),
+            (None, Some(_)) => Err(InspectError::Unsupported(
+                "MIPS DT_MIPS_XHASH without DT_HASH",
+            )),
+            (None, None) => Ok(None),
+        };
+    }
+    Ok(info
+        .gnu_hash
+        .map(HashChoice::Gnu)
+        .or(info.hash.map(HashChoice::Sysv)))
+}
+
+fn symbol_table<'a>(
+    reader: super::Reader<'a>,
+    is_64: bool,
+    space: &AddressSpace,
+    info: &DynamicInfo,
+) -> Result<SymbolTable<'a>, InspectError> {
+    let (Some(symtab), Some(strtab)) = (info.symtab, info.strtab) else {
+        return Err(InspectError::Malformed(
+            "dynamic section (PT_DYNAMIC): a hash table but no DT_SYMTAB or DT_STRTAB",
+        ));
+    };
+    if info
+        .syment
+        .is_some_and(|size| size != SymbolTable::entry_size(is_64))
+    {
+        return Err(InspectError::Malformed(
+            "dynamic section (PT_DYNAMIC): DT_SYMENT is not the size of ElfN_Sym",
+        ));
+    }
+    Ok(SymbolTable {
+        symbols: Mapped::at(reader, space, symtab, None, Table::Symbols)?,
+        strings: Mapped::at(reader, space, strtab, info.strsz, Table::Strings)?,
+        versions: info
+            .versym
+            .map(|addr| Mapped::at(reader, space, addr, None, Table::Versions))
+            .transpose()?,
+        is_64,
+    })
+}
+
+enum HashTable<'a> {
+    Gnu(GnuHash<'a>),
+    Sysv(SysvHash<'a>),
+}
+
+struct ElfExports<'a> {
+    hash: HashTable<'a>,
+    symbols: SymbolTable<'a>,
+}
+
+impl ElfExports<'_> {
+    /// `do_lookup_x`'s verdict on the entry `check_match` accepted, and CPython's on the
+    /// address `dlsym` then returns.
+    fn verdict(symbol: &Symbol) -> LookupOutcome {
+        match symbol.binding_problem() {
+            Some(why) => LookupOutcome::Missing(why.into()),
+            None if symbol.resolves_to_null() => LookupOutcome::Missing(NULL_ADDRESS.into()),
+            None => LookupOutcome::Exported,
+        }
+    }
+}
+
+impl ExportTable for ElfExports<'_> {
+    fn lookup(&self, symbol: &str) -> Result<LookupOutcome, InspectError> {
+        let wanted = symbol.as_bytes();
+        let candidates = match &self.hash {
+            HashTable::Gnu(table) => table.candidates(wanted)?,
+            HashTable::Sysv(table) => table.candidates(wanted)?,
+        };
+        // check_match, entry by entry down the chain: an entry that is no definition, or only
+        // a versioned one, lets the walk go on; the first plain match decides.
+        let mut rejected: Option<&'static str> = None;
+        let mut versioned: Option<Symbol> = None;
+        let mut versioned_count = 0u32;
+        for index in candidates {
+            let entry = self.symbols.symbol(index)?;
+            if self.symbols.name(&entry)? != wanted {
+                continue;
+            }
+            if let Some(why) = entry.definition_problem() {
+                rejected.get_or_insert(why);
+                continue;
+            }
+            match self.symbols.version(index)? {
+                Version::Unversioned => return Ok(Self::verdict(&entry)),
+                Version::NonDefault => {
+                    rejected.get_or_insert(symbol::NON_DEFAULT_VERSION);
+                }
+                Version::Default => {
+                    versioned_count = versioned_count.saturating_add(1);
+                    versioned.get_or_insert(entry);
+                }
+            }
+        }
+        // Asking for no version, dlsym still takes a versioned definition when it is the only one.
+        match (versioned_count, versioned) {
+            (1, Some(entry)) => Ok(Self::verdict(&entry)),
+            (0, _) => Ok(LookupOutcome::Missing(
+                rejected.unwrap_or(NOT_IN_TABLE).into(),
+            )),
+            _ => Ok(LookupOutcome::Missing(SEVERAL_VERSIONS.into())),
+        }
+    }
+
+    fn exported_with_prefixes(&self, prefixes: &[&str]) -> Result<Vec<String>, InspectError> {
+        let indexes = match &self.hash {
+            HashTable::Gnu(table) => table.hashed_symbols()?,
+            HashTable::Sysv(table) => table.hashed_symbols(),
+        };
+        let mut names: Vec<String> = Vec::new();
+        for index in indexes {
+            let entry = self.symbols.symbol(index)?;
+            if !self.symbols.is_exported(index, &entry)? {
+                continue;
+            }
+            let Ok(name) = std::str::from_utf8(self.symbols.name(&entry)?) else {
+                continue;
+            };
+            if prefixes.iter().any(|prefix| name.starts_with(prefix))
+                && !names.iter().any(|known| known == name)
+            {
+                names.push(name.to_string());
+            }
+        }
+        Ok(names)
+    }
 }
