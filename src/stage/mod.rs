@@ -12,6 +12,8 @@ mod identity;
 mod lock;
 mod relocate;
 
+#[cfg(test)]
+mod tests;
 
 use std::fmt;
 use std::fs;
