@@ -12,3 +12,4 @@ pub mod judge;
 pub mod map;
 pub mod python;
 pub mod report;
+pub mod stage;

@@ -1,0 +1,339 @@
+//! Stage: get a cargo output out of the way of the next build before it is mapped.
+//!
+//! Mapping a file that cargo or rust-analyzer may rewrite at the same moment is what made
+//! maturin's mmap unsound. So a cargo output is first renamed (or, across file systems,
+//! copied) into `<target-dir>/maturin/`, where no build writes, under shared locks on cargo's
+//! build locks; or, in [`StageMode::None`], checked in place with those locks held for as
+//! long as the mapping lives. Nothing is ever overwritten that a build wrote: when a newer
+//! build took cargo's path meanwhile, both files are kept and reported.
+
+mod error;
+mod identity;
+mod lock;
+mod relocate;
+
+#[cfg(test)]
+mod tests;
+
+use std::fmt;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use clap::ValueEnum;
+
+pub use error::StageError;
+pub use lock::{BuildLocks, LOCK_FILES, wait_message};
+pub use relocate::Moved;
+
+use identity::{FileIdentity, same_entry};
+use relocate::{FileOps, MoveBack, RealFs, copy_into_place, move_back, remove_stale};
+
+/// The staging directory's name inside the target directory (maturin's layout).
+pub const STAGING_DIR: &str = "maturin";
+
+/// Where an artifact is checked, and where it ends up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum StageMode {
+    /// Move it into `target/maturin/`, check it there, move it back if cargo's path is free.
+    #[default]
+    Isolate,
+    /// Move it into `target/maturin/` and leave it there (maturin's layout).
+    Move,
+    /// Copy it into `target/maturin/` (a reflink where possible); the original is not touched.
+    Copy,
+    /// Check it in place, holding cargo's build locks meanwhile.
+    None,
+}
+
+/// One cargo output to stage.
+#[derive(Debug, Clone)]
+pub struct StageRequest<'a> {
+    /// The file as cargo left it, e.g. `target/release/libfoo.so`.
+    pub artifact: &'a Path,
+    /// Cargo's target directory; the staging directory is created inside it.
+    pub target_dir: &'a Path,
+    /// The directory holding cargo's lock files: `<target-dir>/[<triple>/]<profile>`.
+    pub profile_dir: &'a Path,
+    pub mode: StageMode,
+    /// How long to wait in all for a build holding cargo's locks.
+    pub lock_timeout: Duration,
+}
+
+/// Where the artifact is while it is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placement {
+    /// At cargo's path ([`StageMode::None`]).
+    InPlace,
+    /// The artifact already was in the staging directory; nothing moved.
+    AlreadyStaged,
+    /// Renamed or copied into the staging directory.
+    Staged(Moved),
+}
+
+/// An artifact ready to be checked at [`Staged::check_path`].
+///
+/// Drop every mapping of the file before calling [`Staged::finish`] (Windows cannot remove a
+/// mapped file's name). In [`StageMode::None`], keep this value alive for as long as the file
+/// is mapped: it holds cargo's locks.
+#[derive(Debug)]
+#[must_use = "call finish() to move the artifact back and release cargo's locks"]
+pub struct Staged {
+    original: PathBuf,
+    check_path: PathBuf,
+    mode: StageMode,
+    placement: Placement,
+    profile_dir: PathBuf,
+    lock_timeout: Duration,
+    /// The original as it was when copied, to tell a newer build from it at `finish`.
+    copied_from: Option<FileIdentity>,
+    /// Held only in [`StageMode::None`].
+    locks: Option<BuildLocks>,
+}
+
+/// Where the artifact is once staging is finished.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StageOutcome {
+    /// Checked where cargo put it; nothing moved.
+    InPlace { path: PathBuf },
+    /// Moved back to cargo's path; the staging directory has no trace of it.
+    MovedBack { path: PathBuf },
+    /// The original never moved (the rename crossed file systems, so it was copied) and the
+    /// copy was removed.
+    CopyRemoved { original: PathBuf },
+    /// A newer build took cargo's path meanwhile: both files are kept.
+    KeptBoth {
+        staged: PathBuf,
+        newer_at_original: PathBuf,
+    },
+    /// Cargo's path is empty now (something removed the original after it was copied); the
+    /// checked copy is kept.
+    OriginalGone { staged: PathBuf, original: PathBuf },
+    /// Left in the staging directory ([`StageMode::Move`]).
+    LeftStaged { staged: PathBuf },
+    /// Copied; the original is untouched and the copy stays in the staging directory.
+    Copied { staged: PathBuf, original: PathBuf },
+}
+
+impl fmt::Display for StageOutcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StageOutcome::InPlace { path } => write!(f, "checked in place at {}", path.display()),
+            StageOutcome::MovedBack { path } => write!(f, "moved back to {}", path.display()),
+            StageOutcome::CopyRemoved { original } => write!(
+                f,
+                "left at {}; the staged copy was removed",
+                original.display()
+            ),
+            StageOutcome::KeptBoth {
+                staged,
+                newer_at_original,
+            } => write!(
+                f,
+                "a newer build is at {}; the checked file was kept at {}",
+                newer_at_original.display(),
+                staged.display()
+            ),
+            StageOutcome::OriginalGone { staged, original } => write!(
+                f,
+                "{} was removed meanwhile; the checked copy was kept at {}",
+                original.display(),
+                staged.display()
+            ),
+            StageOutcome::LeftStaged { staged } => write!(f, "moved to {}", staged.display()),
+            StageOutcome::Copied { staged, original } => write!(
+                f,
+                "copied to {}; the original is at {}",
+                staged.display(),
+                original.display()
+            ),
+        }
+    }
+}
+
+/// Stages `req.artifact` as `req.mode` says. `on_wait` is called once if cargo holds a lock
+/// we need (see [`wait_message`]).
+pub fn stage(req: &StageRequest, on_wait: &mut dyn FnMut(&Path)) -> Result<Staged, StageError> {
+    stage_with(req, &RealFs, on_wait)
+}
+
+pub(crate) fn stage_with(
+    req: &StageRequest,
+    ops: &dyn FileOps,
+    on_wait: &mut dyn FnMut(&Path),
+) -> Result<Staged, StageError> {
+    let mut staged = Staged {
+        original: req.artifact.to_path_buf(),
+        check_path: req.artifact.to_path_buf(),
+        mode: req.mode,
+        placement: Placement::InPlace,
+        profile_dir: req.profile_dir.to_path_buf(),
+        lock_timeout: req.lock_timeout,
+        copied_from: None,
+        locks: None,
+    };
+    if req.mode == StageMode::None {
+        staged.locks = Some(lock::acquire(req.profile_dir, req.lock_timeout, on_wait)?);
+        return Ok(staged);
+    }
+
+    let artifact = req.artifact;
+    let name = artifact.file_name().ok_or_else(|| StageError::NoFileName {
+        path: artifact.to_path_buf(),
+    })?;
+    let dir = req.target_dir.join(STAGING_DIR);
+    let dest = dir.join(name);
+
+    // Held until this function returns: the staged file is out of cargo's reach after that.
+    let _locks = lock::acquire(req.profile_dir, req.lock_timeout, on_wait)?;
+
+    let meta = fs::symlink_metadata(artifact).map_err(|source| StageError::Metadata {
+        path: artifact.to_path_buf(),
+        source,
+    })?;
+    if !meta.is_file() {
+        return Err(StageError::NotAFile {
+            path: artifact.to_path_buf(),
+        });
+    }
+    fs::create_dir_all(&dir).map_err(|source| StageError::CreateDir {
+        dir: dir.clone(),
+        source,
+    })?;
+    if same_entry(artifact, &dest).map_err(|source| StageError::Metadata {
+        path: artifact.to_path_buf(),
+        source,
+    })? {
+        // Already in the staging directory, where no build writes: removing the "stale"
+        // destination would delete the artifact itself.
+        staged.placement = Placement::AlreadyStaged;
+        return Ok(staged);
+    }
+    remove_stale(&dest)?;
+    let moved = if req.mode == StageMode::Copy {
+        copy_into_place(ops, artifact, &dest)?;
+        Moved::Copied {
+            cross_device: false,
+        }
+    } else {
+        relocate::rename_or_copy(ops, artifact, &dest)?
+    };
+    if let Moved::Copied { .. } = moved {
+        staged.copied_from = Some(FileIdentity::of(&meta));
+    }
+    staged.check_path = dest;
+    staged.placement = Placement::Staged(moved);
+    Ok(staged)
+}
+
+impl Staged {
+    /// Where to check the artifact.
+    pub fn check_path(&self) -> &Path {
+        &self.check_path
+    }
+
+    /// Cargo's path for the artifact.
+    pub fn original(&self) -> &Path {
+        &self.original
+    }
+
+    pub fn mode(&self) -> StageMode {
+        self.mode
+    }
+
+    pub fn placement(&self) -> Placement {
+        self.placement
+    }
+
+    /// The staged path, when the artifact is checked somewhere other than cargo's path.
+    pub fn staged_path(&self) -> Option<&Path> {
+        matches!(self.placement, Placement::Staged(_)).then_some(self.check_path.as_path())
+    }
+
+    /// Ends staging: in [`StageMode::Isolate`] moves the artifact back to cargo's path if it is
+    /// still vacant (taking cargo's locks again, so `on_wait` may be called); releases the
+    /// locks of [`StageMode::None`]; says where the artifact is.
+    pub fn finish(self, on_wait: &mut dyn FnMut(&Path)) -> Result<StageOutcome, StageError> {
+        self.finish_with(&RealFs, on_wait)
+    }
+
+    pub(crate) fn finish_with(
+        self,
+        ops: &dyn FileOps,
+        on_wait: &mut dyn FnMut(&Path),
+    ) -> Result<StageOutcome, StageError> {
+        let moved = match self.placement {
+            Placement::InPlace | Placement::AlreadyStaged => {
+                return Ok(StageOutcome::InPlace {
+                    path: self.check_path,
+                });
+            }
+            Placement::Staged(moved) => moved,
+        };
+        let staged = self.check_path;
+        let original = self.original;
+        match (self.mode, moved) {
+            (StageMode::Isolate, _) => {}
+            (_, Moved::Renamed) => return Ok(StageOutcome::LeftStaged { staged }),
+            (_, Moved::Copied { .. }) => return Ok(StageOutcome::Copied { staged, original }),
+        }
+
+        let _locks = match lock::acquire(&self.profile_dir, self.lock_timeout, on_wait) {
+            Ok(locks) => locks,
+            Err(cause) => {
+                return Err(StageError::Unfinished {
+                    staged,
+                    original,
+                    cause: Box::new(cause),
+                });
+            }
+        };
+        match moved {
+            Moved::Renamed => match move_back(ops, &staged, &original)? {
+                MoveBack::Done => Ok(StageOutcome::MovedBack { path: original }),
+                MoveBack::Occupied => Ok(StageOutcome::KeptBoth {
+                    staged,
+                    newer_at_original: original,
+                }),
+            },
+            Moved::Copied { .. } => discard_copy(staged, original, self.copied_from.as_ref()),
+        }
+    }
+}
+
+/// Isolate after a copy: the original never moved, so the copy goes, unless cargo's path now
+/// holds another file (a newer build, or nothing), in which case the checked copy is the
+/// only one of its bytes left and is kept.
+fn discard_copy(
+    staged: PathBuf,
+    original: PathBuf,
+    copied_from: Option<&FileIdentity>,
+) -> Result<StageOutcome, StageError> {
+    let now = match fs::symlink_metadata(&original) {
+        Ok(meta) => FileIdentity::of(&meta),
+        Err(error) if error.kind() == io::ErrorKind::NotFound => {
+            return Ok(StageOutcome::OriginalGone { staged, original });
+        }
+        Err(source) => {
+            return Err(StageError::Metadata {
+                path: original,
+                source,
+            });
+        }
+    };
+    if copied_from != Some(&now) {
+        return Ok(StageOutcome::KeptBoth {
+            staged,
+            newer_at_original: original,
+        });
+    }
+    match fs::remove_file(&staged) {
+        Ok(()) => Ok(StageOutcome::CopyRemoved { original }),
+        Err(source) => Err(StageError::RemoveCopy {
+            staged,
+            original,
+            source,
+        }),
+    }
+}
