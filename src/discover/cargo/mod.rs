@@ -4,7 +4,9 @@ mod config;
 mod error;
 mod layout;
 mod module_name;
+mod pymodule;
 mod toml_doc;
 
 pub use config::ConfigWarning;
 pub use error::CargoError;
+pub use pymodule::{PyModuleItem, scan_pymodules};
