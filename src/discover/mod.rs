@@ -5,6 +5,7 @@
 //! package names, so vendored-library folders (`numpy.libs/`, `.dylibs/`) and versioned
 //! libraries (`libfoo.so.5`) are passed over, as the import system would.
 
+pub mod cargo;
 mod file_name;
 
 use std::io;
