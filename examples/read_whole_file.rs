@@ -20,7 +20,10 @@ fn main() -> ExitCode {
         }
     };
     let found = match goblin::Object::parse(&bytes) {
-        Ok(goblin::Object::Elf(elf)) => elf.dynsyms.iter().any(|s| elf.dynstrtab.get_at(s.st_name) == Some(symbol)),
+        Ok(goblin::Object::Elf(elf)) => elf
+            .dynsyms
+            .iter()
+            .any(|s| elf.dynstrtab.get_at(s.st_name) == Some(symbol)),
         Ok(_) => false,
         Err(error) => {
             eprintln!("{path}: {error}");

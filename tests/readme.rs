@@ -24,12 +24,19 @@ fn github_anchor(heading: &str) -> String {
 #[test]
 fn every_rule_has_a_readme_section_matching_its_help_uri() {
     let readme = readme();
-    let anchors: Vec<String> =
-        readme.lines().filter_map(|l| l.strip_prefix("### ")).map(github_anchor).collect();
+    let anchors: Vec<String> = readme
+        .lines()
+        .filter_map(|l| l.strip_prefix("### "))
+        .map(github_anchor)
+        .collect();
     for entry in RULES {
         let heading = format!("### {} {}", entry.rule.id, entry.rule.name);
         assert!(readme.contains(&heading), "README lacks `{heading}`");
-        assert!(anchors.contains(&anchor(entry.rule)), "anchor {} not in README", anchor(entry.rule));
+        assert!(
+            anchors.contains(&anchor(entry.rule)),
+            "anchor {} not in README",
+            anchor(entry.rule)
+        );
     }
 }
 
@@ -38,5 +45,11 @@ fn readme_names_the_two_commands() {
     let readme = readme();
     assert!(readme.contains("cargo run --release -- tests/fixtures/example/site-packages"));
     assert!(readme.contains("\ncargo test\n"));
-    assert!(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/example/site-packages")).is_dir());
+    assert!(
+        std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/example/site-packages"
+        ))
+        .is_dir()
+    );
 }

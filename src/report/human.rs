@@ -68,7 +68,11 @@ pub fn render(
             plural(totals.artifacts),
             totals.passed(),
             totals.failed,
-            if totals.skipped > 0 { format!(", {} skipped", totals.skipped) } else { String::new() },
+            if totals.skipped > 0 {
+                format!(", {} skipped", totals.skipped)
+            } else {
+                String::new()
+            },
             totals.errors,
             plural(totals.errors),
             totals.warnings,
