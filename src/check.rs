@@ -30,6 +30,8 @@ pub struct ArtifactReport {
     pub path: PathBuf,
     /// Where the file was checked, when staging moved or copied it.
     pub staged_path: Option<PathBuf>,
+    /// What staging did with the file ("moved back to …", "left in …"), for cargo outputs.
+    pub stage: Option<String>,
     pub origin: Origin,
     pub module: String,
     pub module_source: NameSource,
@@ -99,6 +101,7 @@ pub fn check_bytes(
         version_source: python_source,
         hooks,
         inspection,
+        source: artifact.source.clone(),
     };
     let (verdict, findings) = evaluate(&facts);
     let (format, slices) = match facts.inspection {
@@ -108,6 +111,7 @@ pub fn check_bytes(
     Ok(ArtifactReport {
         path: facts.path,
         staged_path: None,
+        stage: None,
         origin: facts.origin,
         module: facts.module,
         module_source: facts.name_source,

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Parser, ValueEnum};
 
 use crate::python::PythonVersion;
+use crate::stage::StageMode;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -15,6 +16,7 @@ use crate::python::PythonVersion;
 )]
 pub struct Cli {
     /// Shared libraries (.so, .pyd, .dylib, .dll) or directories to search for extension modules.
+    /// Without PATH, the cdylib targets of the cargo project here (see --manifest-path).
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
@@ -25,6 +27,34 @@ pub struct Cli {
     /// Python version the artifact must import on (repeatable), e.g. 3.12 or 3.15t; default: from the file suffix.
     #[arg(long = "python", value_name = "VERSION", value_parser = parse_python)]
     pub python: Vec<PythonVersion>,
+
+    /// Read the artifacts from `cargo build --message-format=json` output (a file, or - for stdin).
+    #[arg(long, value_name = "FILE", conflicts_with = "paths")]
+    pub cargo_json: Option<PathBuf>,
+
+    /// Cargo.toml of the project to check when no PATH is given (as cargo's --manifest-path).
+    #[arg(long, value_name = "PATH")]
+    pub manifest_path: Option<PathBuf>,
+
+    /// Cargo's target directory (default: CARGO_TARGET_DIR, then cargo's own).
+    #[arg(long, value_name = "DIR")]
+    pub target_dir: Option<PathBuf>,
+
+    /// Check the build for this target triple (target/<triple>/<profile>/).
+    #[arg(long, value_name = "TRIPLE")]
+    pub target: Option<String>,
+
+    /// Check this cargo profile's output (default: every profile directory holding one, newest first).
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// How cargo outputs are staged before they are mapped.
+    #[arg(long, value_enum, default_value_t = StageMode::Isolate, value_name = "MODE")]
+    pub stage: StageMode,
+
+    /// Seconds to wait for a cargo build holding the target directory's lock.
+    #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+    pub lock_timeout: u64,
 
     /// Print failing artifacts only.
     #[arg(short, long)]

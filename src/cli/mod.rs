@@ -4,6 +4,7 @@
 //! 2 the tool could not do its job (usage, unreadable or unrecognisable input).
 
 mod args;
+mod collect;
 mod emit;
 mod write;
 
@@ -13,8 +14,7 @@ use clap::Parser;
 
 pub use args::{Cli, ColorChoice, FailOn, Format};
 
-use crate::check::{ArtifactReport, CheckOptions, check_artifact};
-use crate::discover::discover_paths;
+use crate::check::{ArtifactReport, CheckOptions};
 use crate::judge::{RULES, Severity, find_rule};
 
 /// Runs the binary: parses `std::env::args`, prints, and returns the exit code.
@@ -40,21 +40,15 @@ pub fn run(cli: &Cli) -> Result<u8, String> {
     if let Some(key) = &cli.explain {
         return explain(key);
     }
-    if cli.paths.is_empty() {
-        return Err(
-            "no PATH given: name the built extension modules or directories to check".into(),
-        );
-    }
-    let artifacts = discover_paths(&cli.paths).map_err(|e| e.to_string())?;
+    let jobs = collect::jobs(cli)?;
     let options = CheckOptions {
         module_name: cli.module_name.clone(),
         python: cli.python.clone(),
     };
-    let reports = artifacts
+    let reports = jobs
         .iter()
-        .map(|artifact| check_artifact(artifact, None, &options))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| e.to_string())?;
+        .map(|job| collect::check_job(cli, job, &options))
+        .collect::<Result<Vec<_>, _>>()?;
     let failed = fails_policy(&reports, cli.fail_on);
     emit::emit(cli, &reports, failed)?;
     Ok(u8::from(failed))

@@ -30,6 +30,16 @@ pub struct Artifact {
     /// The module name and where it came from, when something other than the file name says
     /// (cargo outputs: the project's configuration).
     pub module: Option<(String, NameSource)>,
+    /// What the crate's source and configuration say, for cargo outputs: the `#[pymodule]`
+    /// items and near-miss settings. Used to explain a failure, never to decide it.
+    pub source: Option<SourceContext>,
+}
+
+/// The crate-side view of an artifact.
+#[derive(Debug, Clone, Default)]
+pub struct SourceContext {
+    pub pymodules: Vec<cargo::PyModuleItem>,
+    pub config_warnings: Vec<cargo::ConfigWarning>,
 }
 /// How an artifact came to be checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -104,6 +114,7 @@ pub fn discover_paths(paths: &[PathBuf]) -> Result<Vec<Artifact>, DiscoverError>
                 file_name,
                 origin: Origin::Path,
                 module: None,
+                source: None,
             });
         } else {
             return Err(DiscoverError::NotAFile { path: path.clone() });
@@ -146,6 +157,7 @@ fn walk_directory(dir: &Path, out: &mut Vec<Artifact>) -> Result<(), DiscoverErr
                 file_name: Some(file_name),
                 origin: Origin::DirectoryScan,
                 module: None,
+                source: None,
             });
         }
     }

@@ -9,7 +9,7 @@ use crate::hook::{HookNames, ModuleNameError};
 use crate::inspect::{InspectError, Inspection};
 use crate::python::PythonTargets;
 
-pub use crate::discover::{NameSource, Origin};
+pub use crate::discover::{NameSource, Origin, SourceContext};
 
 /// Where the Python versions came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -36,4 +36,6 @@ pub struct Facts {
     /// `Err` only for files a directory scan found: a named file that cannot be inspected stops
     /// the run before judging.
     pub inspection: Result<Inspection, InspectError>,
+    /// The crate's `#[pymodule]` items and configuration warnings, for cargo outputs.
+    pub source: Option<SourceContext>,
 }

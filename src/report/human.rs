@@ -102,8 +102,8 @@ fn render_artifact(out: &mut dyn Write, report: &ArtifactReport, paint: &Paint) 
         paint.bold(&report.path.display().to_string()),
         facts.join(", ")
     )?;
-    if let Some(staged) = &report.staged_path {
-        writeln!(out, "      checked at {}", staged.display())?;
+    if let Some(stage) = &report.stage {
+        writeln!(out, "      staged: {stage}")?;
     }
     if report.slices.len() > 1 {
         for slice in &report.slices {

@@ -132,6 +132,7 @@ mod tests {
             file_name: parse_module_file_name(&name),
             origin: Origin::Path,
             module: None,
+            source: None,
         };
         check_bytes(&bytes, &artifact, &CheckOptions::default()).unwrap()
     }

@@ -26,7 +26,7 @@ pub use config::ConfigWarning;
 pub use error::CargoError;
 pub use pymodule::{PyModuleItem, scan_pymodules};
 
-use crate::discover::{Artifact, NameSource, Origin, parse_module_file_name};
+use crate::discover::{Artifact, NameSource, Origin, SourceContext, parse_module_file_name};
 use layout::{
     LibraryNaming, built_profile_dirs, dirs_of_output, profile_dir_name, triple_dir_name,
 };
@@ -78,6 +78,10 @@ impl CargoArtifact {
                 .and_then(parse_module_file_name),
             origin: Origin::Cargo,
             module: Some((self.module.clone(), self.module_source.clone())),
+            source: Some(SourceContext {
+                pymodules: self.pymodules.clone(),
+                config_warnings: self.config_warnings.clone(),
+            }),
         }
     }
 }
@@ -143,6 +147,16 @@ pub fn discover_from_metadata(query: &CargoQuery) -> Result<Vec<CargoArtifact>, 
         }
     }
     Ok(artifacts)
+}
+
+/// The target dir and profile dir of a file in cargo's output layout, when it is one: its
+/// directory holds cargo's `.cargo-lock`. Explicit paths there are staged like discovered ones.
+pub fn cargo_output_dirs(file: &Path) -> Option<(PathBuf, PathBuf)> {
+    let profile_dir = file.parent()?;
+    profile_dir
+        .join(".cargo-lock")
+        .is_file()
+        .then(|| dirs_of_output(file, None, None))
 }
 
 /// Takes the cdylibs a `cargo build --message-format=json` run reported. Of the query, only

@@ -6,7 +6,7 @@
 
 use crate::hook::{HookNames, module_of_symbol};
 use crate::inspect::{Inspection, LookupOutcome, ObjectKind, SliceReport};
-use crate::judge::{Facts, Finding, Rule, Severity, outcome, slice_prefix};
+use crate::judge::{Facts, Finding, NameSource, Rule, Severity, outcome, slice_prefix};
 use crate::python::ModExportCoverage;
 
 pub static RULE: Rule = Rule {
@@ -89,11 +89,57 @@ fn check_slice(
                 .to_string()
         }
     };
-    Some(
-        Finding::new(&RULE, message)
-            .help(help)
-            .slice(Some(&slice.arch)),
-    )
+    let finding = Finding::new(&RULE, message)
+        .help(help)
+        .slice(Some(&slice.arch));
+    Some(point_at_source(facts, hooks, slice, finding))
+}
+
+/// For a cargo output, says which `#[pymodule]` disagrees with which setting, and points the
+/// finding at both lines — the verdict itself came from the binary.
+fn point_at_source(
+    facts: &Facts,
+    hooks: &HookNames,
+    slice: &SliceReport,
+    mut finding: Finding,
+) -> Finding {
+    let config = match &facts.name_source {
+        NameSource::Config { key, location } => Some((key, location)),
+        _ => None,
+    };
+    let pymodules = facts
+        .source
+        .as_ref()
+        .map(|s| s.pymodules.as_slice())
+        .unwrap_or_default();
+    let exported = |name: &str| {
+        slice
+            .other_hooks
+            .iter()
+            .any(|h| module_of_symbol(h).is_some_and(|(m, _)| m == name))
+    };
+    let culprit = pymodules
+        .iter()
+        .find(|item| item.name != hooks.module && exported(&item.name))
+        .or_else(|| pymodules.iter().find(|item| item.name != hooks.module));
+    if let Some(item) = culprit {
+        let place = match item.location.line {
+            Some(line) => format!("{}:{line}", item.location.path.display()),
+            None => item.location.path.display().to_string(),
+        };
+        let said_by = config
+            .map(|(key, _)| key.as_str())
+            .unwrap_or("the file name");
+        finding.message.push_str(&format!(
+            " `{}` at {place} exports `PyInit_{}`, but {said_by} says `{}` — rename one of them.",
+            item.location.label, item.name, hooks.module
+        ));
+        finding = finding.at(item.location.clone());
+    }
+    if let Some((_, location)) = config {
+        finding = finding.at(location.clone());
+    }
+    finding
 }
 
 /// What the slice exports instead, and the fix that follows from it.

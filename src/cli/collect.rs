@@ -1,0 +1,108 @@
+//! From the command line to reports: discover the artifacts (paths, cargo metadata or cargo's
+//! build messages), stage cargo outputs, check each, and put every file back where it belongs.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::check::{ArtifactReport, CheckOptions, check_artifact};
+use crate::discover::cargo::{
+    CargoQuery, cargo_output_dirs, discover_from_build_messages_file, discover_from_metadata,
+};
+use crate::discover::{Artifact, Origin, discover_paths};
+use crate::stage::{StageMode, StageOutcome, StageRequest, stage, wait_message};
+
+use super::Cli;
+
+/// One artifact to check, with cargo's directories when it is a cargo output to stage.
+pub struct Job {
+    pub artifact: Artifact,
+    /// `(target dir, profile dir)`.
+    pub cargo_dirs: Option<(PathBuf, PathBuf)>,
+}
+
+pub fn jobs(cli: &Cli) -> Result<Vec<Job>, String> {
+    let query = CargoQuery {
+        manifest_path: cli.manifest_path.clone(),
+        target_dir: cli.target_dir.clone(),
+        target: cli.target.clone(),
+        profile: cli.profile.clone(),
+    };
+    let from_cargo = |found: Vec<crate::discover::cargo::CargoArtifact>| {
+        found
+            .into_iter()
+            .map(|c| Job {
+                artifact: c.to_artifact(),
+                cargo_dirs: Some((c.target_dir, c.profile_dir)),
+            })
+            .collect()
+    };
+    if let Some(messages) = &cli.cargo_json {
+        return discover_from_build_messages_file(messages, &query)
+            .map(from_cargo)
+            .map_err(|e| e.to_string());
+    }
+    if cli.paths.is_empty() {
+        return discover_from_metadata(&query)
+            .map(from_cargo)
+            .map_err(|e| e.to_string());
+    }
+    let artifacts = discover_paths(&cli.paths).map_err(|e| e.to_string())?;
+    Ok(artifacts
+        .into_iter()
+        .map(|artifact| {
+            // A file named inside cargo's output layout is staged like a discovered one.
+            let cargo_dirs = (artifact.origin == Origin::Path)
+                .then(|| cargo_output_dirs(&artifact.path))
+                .flatten();
+            Job {
+                artifact,
+                cargo_dirs,
+            }
+        })
+        .collect())
+}
+
+/// Stages (for cargo outputs), checks, and finishes staging even when the check failed, so
+/// the artifact always ends up where the mode promises.
+pub fn check_job(cli: &Cli, job: &Job, options: &CheckOptions) -> Result<ArtifactReport, String> {
+    let Some((target_dir, profile_dir)) = &job.cargo_dirs else {
+        return check_artifact(&job.artifact, None, options).map_err(|e| e.to_string());
+    };
+    let request = StageRequest {
+        artifact: &job.artifact.path,
+        target_dir,
+        profile_dir,
+        mode: cli.stage,
+        lock_timeout: Duration::from_secs(cli.lock_timeout),
+    };
+    let mut say_waiting =
+        |lock: &std::path::Path| eprintln!("pyinit-check: {}", wait_message(lock));
+    let staged = stage(&request, &mut say_waiting).map_err(|e| e.to_string())?;
+    let check_path = staged.check_path().to_path_buf();
+    let moved = check_path != job.artifact.path;
+    // The mapping lives only inside check_artifact, so it is gone before finish() moves the file.
+    let checked = check_artifact(
+        &job.artifact,
+        moved.then_some(check_path.as_path()),
+        options,
+    );
+    let outcome = staged.finish(&mut say_waiting).map_err(|e| e.to_string())?;
+    let mut report = checked.map_err(|e| e.to_string())?;
+    report.staged_path = match &outcome {
+        StageOutcome::LeftStaged { staged } | StageOutcome::Copied { staged, .. } => {
+            Some(staged.clone())
+        }
+        StageOutcome::KeptBoth { staged, .. } | StageOutcome::OriginalGone { staged, .. } => {
+            Some(staged.clone())
+        }
+        _ => None,
+    };
+    if matches!(
+        outcome,
+        StageOutcome::KeptBoth { .. } | StageOutcome::OriginalGone { .. }
+    ) {
+        eprintln!("pyinit-check: {}: {outcome}", job.artifact.path.display());
+    }
+    report.stage = (cli.stage != StageMode::None || moved).then(|| outcome.to_string());
+    Ok(report)
+}
