@@ -108,9 +108,9 @@ run_case() {
         why="$(printf '%s; ' "${problems[@]}")"
         echo "FAIL $name: ${why%; }"
         echo "  python says:"
-        sed 's/^/    /' <<<"${import_out:-(nothing)}" | tail -n 5
+        tail -n 5 <<<"${import_out:-(nothing)}" | sed 's/^/    /'
         echo "  pyinit-check says:"
-        sed 's/^/    /' <<<"${check_out:-(nothing)}" | head -n 20
+        head -n 20 <<<"${check_out:-(nothing)}" | sed 's/^/    /'
     fi
 }
 
