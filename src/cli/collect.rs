@@ -9,7 +9,7 @@ use crate::discover::cargo::{
     CargoQuery, cargo_output_dirs, discover_from_build_messages_file, discover_from_metadata,
 };
 use crate::discover::{Artifact, Origin, discover_paths};
-use crate::stage::{StageMode, StageOutcome, StageRequest, stage, wait_message};
+use crate::stage::{STAGING_DIR, StageMode, StageOutcome, StageRequest, stage, wait_message};
 
 use super::Cli;
 
@@ -36,30 +36,58 @@ pub fn jobs(cli: &Cli) -> Result<Vec<Job>, String> {
             })
             .collect()
     };
-    if let Some(messages) = &cli.cargo_json {
-        return discover_from_build_messages_file(messages, &query)
+    let jobs = if let Some(messages) = &cli.cargo_json {
+        discover_from_build_messages_file(messages, &query)
             .map(from_cargo)
-            .map_err(|e| e.to_string());
-    }
-    if cli.paths.is_empty() {
-        return discover_from_metadata(&query)
+            .map_err(|e| e.to_string())?
+    } else if cli.paths.is_empty() {
+        discover_from_metadata(&query)
             .map(from_cargo)
-            .map_err(|e| e.to_string());
+            .map_err(|e| e.to_string())?
+    } else {
+        let artifacts = discover_paths(&cli.paths).map_err(|e| e.to_string())?;
+        artifacts
+            .into_iter()
+            .map(|artifact| {
+                // A file named inside cargo's output layout is staged like a discovered one.
+                let cargo_dirs = (artifact.origin == Origin::Path)
+                    .then(|| cargo_output_dirs(&artifact.path))
+                    .flatten();
+                Job {
+                    artifact,
+                    cargo_dirs,
+                }
+            })
+            .collect()
+    };
+    refuse_colliding_stages(cli, jobs)
+}
+
+/// `target/maturin/` holds one file per name (maturin's layout). When two artifacts would be
+/// left there under the same name — `target/debug/libfoo.so` and `target/release/libfoo.so` —
+/// the second would replace the first, and in `move` mode that is the first's only copy.
+fn refuse_colliding_stages(cli: &Cli, jobs: Vec<Job>) -> Result<Vec<Job>, String> {
+    if !matches!(cli.stage, StageMode::Move | StageMode::Copy) {
+        return Ok(jobs);
     }
-    let artifacts = discover_paths(&cli.paths).map_err(|e| e.to_string())?;
-    Ok(artifacts
-        .into_iter()
-        .map(|artifact| {
-            // A file named inside cargo's output layout is staged like a discovered one.
-            let cargo_dirs = (artifact.origin == Origin::Path)
-                .then(|| cargo_output_dirs(&artifact.path))
-                .flatten();
-            Job {
-                artifact,
-                cargo_dirs,
-            }
-        })
-        .collect())
+    let mut seen: Vec<(PathBuf, &PathBuf)> = Vec::new();
+    for job in &jobs {
+        let (Some((target_dir, _)), Some(name)) = (&job.cargo_dirs, job.artifact.path.file_name())
+        else {
+            continue;
+        };
+        let destination = target_dir.join(STAGING_DIR).join(name);
+        if let Some((_, first)) = seen.iter().find(|(d, _)| *d == destination) {
+            return Err(format!(
+                "{} and {} would both be staged as {}; pick one with --profile (or --target)",
+                first.display(),
+                job.artifact.path.display(),
+                destination.display()
+            ));
+        }
+        seen.push((destination, &job.artifact.path));
+    }
+    Ok(jobs)
 }
 
 /// Stages (for cargo outputs), checks, and finishes staging even when the check failed, so

@@ -37,7 +37,7 @@ check_mode() { # check_mode MODE CASE
   rm -rf "$sample/target/maturin"
   before=$(digest "$artifact")
   set +e
-  out=$(cd "$sample" && "$PYINIT_CHECK" --stage "$mode" --color never 2>&1)
+  out=$(cd "$sample" && "$PYINIT_CHECK" --profile dev --stage "$mode" --color never 2>&1)
   code=$?
   set -e
   local name="stage=$mode $case"
@@ -69,6 +69,38 @@ for case in match mismatch; do
   done
 done
 
+# Two profiles' outputs share one name in target/maturin/: move and copy must refuse rather
+# than let the second replace the first (in move mode, the first's only copy).
+build match
+cargo build --quiet --locked --release --manifest-path "$sample/Cargo.toml"
+release_artifact="$sample/target/release/libpyo3_sample.so"
+before_debug=$(digest "$artifact")
+before_release=$(digest "$release_artifact")
+for mode in move copy; do
+  set +e
+  out=$(cd "$sample" && "$PYINIT_CHECK" --stage "$mode" 2>&1)
+  code=$?
+  set -e
+  if [ "$code" = 2 ] && grep -q "would both be staged" <<<"$out" \
+    && [ "$(digest "$artifact")" = "$before_debug" ] && [ "$(digest "$release_artifact")" = "$before_release" ] \
+    && [ ! -e "$staged" ]; then
+    ok "stage=$mode refuses two profiles colliding in target/maturin, nothing moved"
+  else
+    bad "stage=$mode with two profiles: exit $code"; echo "$out"
+  fi
+done
+# Isolate checks both, one after the other, newest first, and puts both back.
+set +e
+out=$(cd "$sample" && "$PYINIT_CHECK" --stage isolate 2>&1)
+code=$?
+set -e
+if [ "$code" = 0 ] && [ "$(grep -c '^ok ' <<<"$out")" = 2 ] && [ "$(digest "$artifact")" = "$before_debug" ] \
+  && [ "$(digest "$release_artifact")" = "$before_release" ]; then
+  ok "stage=isolate checks every built profile and puts each back"
+else
+  bad "stage=isolate over two profiles: exit $code"; echo "$out"
+fi
+
 # --cargo-json - : cargo's own report of what it built, through a pipe.
 build match
 set +e
@@ -93,7 +125,7 @@ crashes=0
 while kill -0 "$builder" 2>/dev/null; do
   for mode in isolate none; do
     set +e
-    (cd "$sample" && "$PYINIT_CHECK" --stage "$mode" --format json --lock-timeout 600 >"$log" 2>"$log.err")
+    (cd "$sample" && "$PYINIT_CHECK" --profile dev --stage "$mode" --format json --lock-timeout 600 >"$log" 2>"$log.err")
     code=$?
     set -e
     checks=$((checks + 1))
