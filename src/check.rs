@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use thiserror::Error;
 
+use crate::discover::wheel::{WheelError, read_member};
 use crate::discover::{Artifact, NameSource, Origin, guess_module_of_unimportable};
 use crate::hook::{HOOK_PREFIXES, HookNames, hook_names};
 use crate::inspect::{BinaryFormat, InspectError, SliceReport, inspect};
@@ -30,6 +31,8 @@ pub struct ArtifactReport {
     pub path: PathBuf,
     /// Where the file was checked, when staging moved or copied it.
     pub staged_path: Option<PathBuf>,
+    /// The wheel a member was read from (`path` is then `<wheel>/<member>`).
+    pub container: Option<PathBuf>,
     /// What staging did with the file ("moved back to …", "left in …"), for cargo outputs.
     pub stage: Option<String>,
     pub origin: Origin,
@@ -50,6 +53,8 @@ pub struct ArtifactReport {
 pub enum CheckError {
     #[error(transparent)]
     Map(#[from] MapError),
+    #[error(transparent)]
+    Wheel(#[from] WheelError),
     #[error("{path}: {source}")]
     Inspect { path: PathBuf, source: InspectError },
 }
@@ -60,6 +65,13 @@ pub fn check_artifact(
     staged: Option<&Path>,
     options: &CheckOptions,
 ) -> Result<ArtifactReport, CheckError> {
+    if let Some((wheel, member)) = &artifact.wheel {
+        let bytes = read_member(wheel, member)?;
+        return check_bytes(&bytes, artifact, options).map_err(|source| CheckError::Inspect {
+            path: artifact.path.clone(),
+            source,
+        });
+    }
     let on_disk = staged.unwrap_or(&artifact.path);
     let bytes = map_file(on_disk)?;
     let mut report =
@@ -111,6 +123,7 @@ pub fn check_bytes(
     Ok(ArtifactReport {
         path: facts.path,
         staged_path: None,
+        container: artifact.wheel.as_ref().map(|(wheel, _)| wheel.clone()),
         stage: None,
         origin: facts.origin,
         module: facts.module,

@@ -7,6 +7,7 @@
 
 pub mod cargo;
 mod file_name;
+pub mod wheel;
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -33,6 +34,9 @@ pub struct Artifact {
     /// What the crate's source and configuration say, for cargo outputs: the `#[pymodule]`
     /// items and near-miss settings. Used to explain a failure, never to decide it.
     pub source: Option<SourceContext>,
+    /// For a wheel member: the wheel file and the member's path inside it. `path` is then the
+    /// two joined, for display.
+    pub wheel: Option<(PathBuf, String)>,
 }
 
 /// The crate-side view of an artifact.
@@ -85,6 +89,10 @@ pub enum DiscoverError {
     NothingInDirectory { path: PathBuf },
     #[error("{path}: not a file or directory")]
     NotAFile { path: PathBuf },
+    #[error(transparent)]
+    Wheel(#[from] wheel::WheelError),
+    #[error("{path}: no Python extension modules in this wheel")]
+    NothingInWheel { path: PathBuf },
 }
 
 /// Expands the user's paths into artifacts, in a stable order.
@@ -104,6 +112,12 @@ pub fn discover_paths(paths: &[PathBuf]) -> Result<Vec<Artifact>, DiscoverError>
             if artifacts.len() == before {
                 return Err(DiscoverError::NothingInDirectory { path: path.clone() });
             }
+        } else if metadata.is_file() && wheel::is_wheel(path) {
+            let before = artifacts.len();
+            push_wheel_members(path, Origin::Path, &mut artifacts)?;
+            if artifacts.len() == before {
+                return Err(DiscoverError::NothingInWheel { path: path.clone() });
+            }
         } else if metadata.is_file() {
             let file_name = path
                 .file_name()
@@ -115,12 +129,32 @@ pub fn discover_paths(paths: &[PathBuf]) -> Result<Vec<Artifact>, DiscoverError>
                 origin: Origin::Path,
                 module: None,
                 source: None,
+                wheel: None,
             });
         } else {
             return Err(DiscoverError::NotAFile { path: path.clone() });
         }
     }
     Ok(artifacts)
+}
+
+/// Adds the modules a wheel holds, each named `<wheel>/<member>`.
+fn push_wheel_members(
+    path: &Path,
+    origin: Origin,
+    out: &mut Vec<Artifact>,
+) -> Result<(), DiscoverError> {
+    for module in wheel::wheel_modules(path)? {
+        out.push(Artifact {
+            path: path.join(&module.member),
+            file_name: Some(module.file_name),
+            origin,
+            module: None,
+            source: None,
+            wheel: Some((path.to_path_buf(), module.member)),
+        });
+    }
+    Ok(())
 }
 
 fn walk_directory(dir: &Path, out: &mut Vec<Artifact>) -> Result<(), DiscoverError> {
@@ -149,6 +183,8 @@ fn walk_directory(dir: &Path, out: &mut Vec<Artifact>) -> Result<(), DiscoverErr
             if validate_component(&name).is_ok() {
                 walk_directory(&path, out)?;
             }
+        } else if wheel::is_wheel(&path) && path.is_file() {
+            push_wheel_members(&path, Origin::DirectoryScan, out)?;
         } else if let Some(file_name) = parse_module_file_name(&name)
             && path.is_file()
         {
@@ -158,6 +194,7 @@ fn walk_directory(dir: &Path, out: &mut Vec<Artifact>) -> Result<(), DiscoverErr
                 origin: Origin::DirectoryScan,
                 module: None,
                 source: None,
+                wheel: None,
             });
         }
     }

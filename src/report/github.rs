@@ -61,7 +61,7 @@ pub fn annotation(report: &ArtifactReport, finding: &Finding, root: &Path) -> St
     let mut properties = Vec::new();
     let (path, line) = match finding.locations.first() {
         Some(location) => (&location.path, location.line),
-        None => (&report.path, None),
+        None => (report.container.as_ref().unwrap_or(&report.path), None),
     };
     let file = relative_to(root, path).unwrap_or_else(|| path.display().to_string());
     properties.push(format!("file={}", escape_property(&file)));

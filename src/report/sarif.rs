@@ -123,7 +123,10 @@ fn result(report: &ArtifactReport, finding: &Finding, root: &Path) -> Value {
         .position(|entry| entry.rule.id == finding.rule.id)
         .unwrap_or(0);
     let artifact_location = Location {
-        path: report.path.clone(),
+        path: report
+            .container
+            .clone()
+            .unwrap_or_else(|| report.path.clone()),
         line: None,
         label: "built artifact".into(),
     };

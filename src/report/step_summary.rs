@@ -133,6 +133,7 @@ mod tests {
             origin: Origin::Path,
             module: None,
             source: None,
+            wheel: None,
         };
         check_bytes(&bytes, &artifact, &CheckOptions::default()).unwrap()
     }

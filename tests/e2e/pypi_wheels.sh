@@ -276,5 +276,26 @@ for kind in universal2 vendored; do
     fi
 done
 
+# The same wheels checked as .whl files, without unzipping: every member module is read from
+# the archive and must pass, naming its wheel.
+rc=0
+"$checker" --format json "$cache"/*.whl >"$tmp/direct.json" 2>"$tmp/stderr" || rc=$?
+if out="$("$python" - "$tmp/direct.json" "$rc" <<'PY' 2>&1
+import json, sys
+report = json.load(open(sys.argv[1]))
+artifacts = report["artifacts"]
+assert sys.argv[2] == "0", f"exit {sys.argv[2]}"
+bad = [a["path"] for a in artifacts if a["verdict"] != "pass"]
+assert not bad, f"not passing: {bad[:3]}"
+assert all(a.get("container", "").endswith(".whl") for a in artifacts), "members must name their wheel"
+assert not any(".libs/" in a["path"] or ".dylibs/" in a["path"] for a in artifacts)
+print(f"{len(artifacts)} modules read from {len(set(a['container'] for a in artifacts))} wheels, all pass")
+PY
+)"; then
+    report yes "wheels checked directly as .whl archives" "$out"
+else
+    report no "wheels checked directly as .whl archives" "$out" "$(head -c 300 "$tmp/stderr")"
+fi
+
 echo "$passed passed, $failed failed"
 ((failed == 0))

@@ -82,6 +82,7 @@ impl CargoArtifact {
                 pymodules: self.pymodules.clone(),
                 config_warnings: self.config_warnings.clone(),
             }),
+            wheel: None,
         }
     }
 }

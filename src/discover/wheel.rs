@@ -1,0 +1,175 @@
+//! Wheels: the extension modules inside a `.whl`, read straight from the archive.
+//!
+//! A wheel is a zip file laid out as it will be installed, so a member is a module exactly
+//! when the same path on disk would be (valid package directories, a module file name).
+//! Nothing is extracted: each member is inflated into memory, bounded, and handed to the same
+//! inspection as a mapped file. Wheels come from anywhere, so every limit is enforced against
+//! what the data really holds, not what its headers claim.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+use thiserror::Error;
+
+use super::file_name::{ModuleFileName, parse_module_file_name};
+use crate::hook::validate_component;
+
+/// The most a single member may inflate to. Real extension modules are megabytes; a debug
+/// build may be a few hundred.
+pub const MAX_MEMBER_BYTES: u64 = 2 << 30;
+/// The most members a wheel may list.
+pub const MAX_MEMBERS: usize = 200_000;
+
+#[derive(Debug, Error)]
+pub enum WheelError {
+    #[error("{path}: cannot read: {source}")]
+    Io { path: PathBuf, source: io::Error },
+    #[error("{path}: not a valid wheel (zip archive): {reason}")]
+    NotZip { path: PathBuf, reason: String },
+    #[error("{path}: wheel lists {count} members, more than the {MAX_MEMBERS} allowed")]
+    TooManyMembers { path: PathBuf, count: usize },
+    #[error("{path}: member {member} inflates past {MAX_MEMBER_BYTES} bytes")]
+    MemberTooLarge { path: PathBuf, member: String },
+    #[error("{path}: member {member}: {reason}")]
+    BadMember {
+        path: PathBuf,
+        member: String,
+        reason: String,
+    },
+}
+
+/// One extension module inside a wheel.
+#[derive(Debug, Clone)]
+pub struct WheelModule {
+    /// The member's path inside the archive (`pkg/_core.abi3.so`).
+    pub member: String,
+    pub file_name: ModuleFileName,
+}
+
+/// Whether `path` names a wheel.
+pub fn is_wheel(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|ext| ext.eq_ignore_ascii_case("whl"))
+}
+
+/// Lists the members CPython could import once the wheel is installed.
+pub fn wheel_modules(path: &Path) -> Result<Vec<WheelModule>, WheelError> {
+    let archive = open(path)?;
+    if archive.len() > MAX_MEMBERS {
+        return Err(WheelError::TooManyMembers {
+            path: path.to_path_buf(),
+            count: archive.len(),
+        });
+    }
+    let mut modules = Vec::new();
+    for member in archive.file_names() {
+        let member = member.map_err(|e| WheelError::NotZip {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+        if let Some(file_name) = importable_member(&member) {
+            modules.push(WheelModule {
+                member: member.into_owned(),
+                file_name,
+            });
+        }
+    }
+    modules.sort_by(|a, b| a.member.cmp(&b.member));
+    modules.dedup_by(|a, b| a.member == b.member);
+    Ok(modules)
+}
+
+/// Inflates one member into memory, refusing to go past [`MAX_MEMBER_BYTES`] whatever its
+/// header declares.
+pub fn read_member(path: &Path, member: &str) -> Result<Vec<u8>, WheelError> {
+    let mut archive = open(path)?;
+    let bad = |reason: String| WheelError::BadMember {
+        path: path.to_path_buf(),
+        member: member.to_string(),
+        reason,
+    };
+    let entry = archive.by_name(member).map_err(|e| bad(e.to_string()))?;
+    if entry.size() > MAX_MEMBER_BYTES {
+        return Err(WheelError::MemberTooLarge {
+            path: path.to_path_buf(),
+            member: member.to_string(),
+        });
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(entry.size()).unwrap_or(0).min(64 << 20));
+    entry
+        .take(MAX_MEMBER_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| bad(e.to_string()))?;
+    if bytes.len() as u64 > MAX_MEMBER_BYTES {
+        return Err(WheelError::MemberTooLarge {
+            path: path.to_path_buf(),
+            member: member.to_string(),
+        });
+    }
+    Ok(bytes)
+}
+
+fn open(path: &Path) -> Result<zip::ZipArchive<File>, WheelError> {
+    let file = File::open(path).map_err(|source| WheelError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    zip::ZipArchive::new(file).map_err(|e| WheelError::NotZip {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })
+}
+
+/// A member path that installs as an importable module: every directory a valid package
+/// name (so no `..`, no absolute paths, no `numpy.libs/`), the last part a module file name.
+fn importable_member(member: &str) -> Option<ModuleFileName> {
+    let mut parts: Vec<&str> = member.split('/').collect();
+    let name = parts.pop()?;
+    if parts.iter().any(|dir| validate_component(dir).is_err()) {
+        return None;
+    }
+    parse_module_file_name(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn wheel(entries: &[(&str, &[u8])]) -> tempfile::NamedTempFile {
+        let file = tempfile::Builder::new().suffix(".whl").tempfile().unwrap();
+        let mut zip = zip::ZipWriter::new(file.reopen().unwrap());
+        for (name, data) in entries {
+            zip.start_file(*name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            zip.write_all(data).unwrap();
+        }
+        zip.finish().unwrap();
+        file
+    }
+
+    #[test]
+    fn lists_only_members_that_install_as_modules() {
+        let w = wheel(&[
+            ("pkg/__init__.py", b""),
+            ("pkg/_core.cpython-312-x86_64-linux-gnu.so", b"x"),
+            ("pkg.libs/libblas-1a2b.so", b"x"),
+            ("../../escape.so", b"x"),
+            ("/abs/evil.so", b"x"),
+            ("pkg-1.0.dist-info/RECORD", b""),
+        ]);
+        let modules = wheel_modules(w.path()).unwrap();
+        let names: Vec<&str> = modules.iter().map(|m| m.member.as_str()).collect();
+        assert_eq!(names, ["pkg/_core.cpython-312-x86_64-linux-gnu.so"]);
+        assert_eq!(read_member(w.path(), names[0]).unwrap(), b"x");
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_zip_is_a_clear_error() {
+        let file = tempfile::Builder::new().suffix(".whl").tempfile().unwrap();
+        std::fs::write(file.path(), b"not a zip at all").unwrap();
+        let error = wheel_modules(file.path()).unwrap_err().to_string();
+        assert!(error.contains("not a valid wheel (zip archive)"), "{error}");
+    }
+}
