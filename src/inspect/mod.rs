@@ -10,6 +10,8 @@
 
 pub mod elf;
 mod error;
+#[cfg(test)]
+mod hostile;
 pub mod macho;
 pub mod pe;
 mod read;

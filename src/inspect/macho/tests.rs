@@ -1,6 +1,7 @@
 //! Tests: the real fixtures built by `tests/fixtures/build-macho.sh`, images assembled here for
 //! what the LLVM tools cannot produce (big-endian, re-exports, broken tries), and hostile input.
 
+use crate::inspect::hostile::{Rng, exercise_slice};
 use goblin::mach::constants::cputype::{
     CPU_TYPE_ARM64, CPU_TYPE_POWERPC, CPU_TYPE_POWERPC64, CPU_TYPE_X86_64,
 };
@@ -264,27 +265,7 @@ fn exercise(bytes: &[u8], hook: &str) {
         _ => return,
     };
     for slice in slices.into_iter().flatten() {
-        if let Ok(table) = &slice.exports {
-            let _ = table.lookup(hook);
-            let _ = table.lookup("unrelated_helper");
-            let _ = table.exported_with_prefixes(HOOK_PREFIXES);
-        }
-    }
-}
-
-/// xorshift64: deterministic, so a failure reproduces.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
+        exercise_slice(&slice, &[hook, "unrelated_helper"]);
     }
 }
 

@@ -3,6 +3,7 @@
 
 use super::exports::binary_search;
 use super::open;
+use crate::inspect::hostile::exercise_slice;
 use crate::inspect::{InspectError, LookupOutcome, ObjectKind, Slice};
 
 const HOOK_PREFIXES: &[&str] = &["PyInit_", "PyInitU_", "PyModExport_", "PyModExportU_"];
@@ -274,22 +275,18 @@ fn unsorted_name_table_hides_names_from_the_loader() {
 
 /// Runs everything the rest of the program may call; only panics matter.
 fn exercise(bytes: &[u8]) {
-    let Ok(Slice {
-        exports: Ok(table), ..
-    }) = open(bytes)
-    else {
-        return;
-    };
-    for name in [
-        "PyInit_many",
-        "PyInit_foo",
-        "Alias_05",
-        "zalias_3",
-        "unrelated_helper",
-    ] {
-        let _ = table.lookup(name);
+    if let Ok(slice) = open(bytes) {
+        exercise_slice(
+            &slice,
+            &[
+                "PyInit_many",
+                "PyInit_foo",
+                "Alias_05",
+                "zalias_3",
+                "unrelated_helper",
+            ],
+        );
     }
-    let _ = table.exported_with_prefixes(HOOK_PREFIXES);
 }
 
 #[test]
