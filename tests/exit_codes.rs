@@ -130,3 +130,23 @@ fn explain_prints_the_rule_help() {
     );
     assert!(text.contains("#[pymodule]"));
 }
+
+#[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..1500 {
+        fs::copy(fixture("pe/good_x64.pyd"), dir.path().join(format!("m{i}.pyd"))).unwrap();
+    }
+    let mut child = support::command(&[dir.path().to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap(); // then the pipe closes
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(stderr(&output), "");
+}

@@ -52,9 +52,13 @@ pub fn emit(cli: &Cli, reports: &[ArtifactReport], failed: bool) -> Result<(), S
         Format::Sarif => sarif::render(&mut out, reports, &root, &sarif_options),
         Format::Github => github::render(&mut out, reports, &root),
     };
-    written
-        .and_then(|()| out.flush())
-        .map_err(|e| format!("cannot write the report: {e}"))?;
+    match written.and_then(|()| out.flush()) {
+        // A reader that stopped early (`| head`) is not a failure to run.
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+            return Err(format!("cannot write the report: {e}"));
+        }
+        _ => {}
+    }
 
     if on_github {
         write_github_files(cli, reports, &root, result)?;
