@@ -137,9 +137,13 @@ fn a_reader_that_stops_early_is_not_an_error() {
     use std::process::Stdio;
     let dir = tempfile::tempdir().unwrap();
     for i in 0..1500 {
-        fs::copy(fixture("pe/good_x64.pyd"), dir.path().join(format!("m{i}.pyd"))).unwrap();
+        fs::copy(
+            fixture("pe/good_x64.pyd"),
+            dir.path().join(format!("m{i}.pyd")),
+        )
+        .unwrap();
     }
-    let mut child = support::command(&[dir.path().to_str().unwrap()])
+    let mut child = support::command(&["--module-name", "good_x64", dir.path().to_str().unwrap()])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
