@@ -340,3 +340,82 @@ fn format_snapshots() {
         insta::assert_snapshot!(name, text);
     }
 }
+
+#[test]
+fn sarif_points_cargo_findings_at_the_source_lines() {
+    use pyinit_check::check::{CheckOptions, check_bytes};
+    use pyinit_check::discover::cargo::{ConfigWarning, PyModuleItem};
+    use pyinit_check::discover::{Artifact, NameSource, Origin, SourceContext};
+    use pyinit_check::judge::Location;
+    use pyinit_check::report::sarif::{SarifOptions, document};
+
+    let root = Path::new("/repo");
+    let at = |file: &str, line: u32, label: &str| Location {
+        path: root.join(file),
+        line: Some(line),
+        label: label.into(),
+    };
+    let artifact = Artifact {
+        path: root.join("target/release/libfoo.so"),
+        file_name: None,
+        origin: Origin::Cargo,
+        module: Some((
+            "foo".into(),
+            NameSource::Config {
+                key: "Cargo.toml [lib] name".into(),
+                location: at("Cargo.toml", 9, "Cargo.toml [lib] name"),
+            },
+        )),
+        source: Some(SourceContext {
+            pymodules: vec![PyModuleItem {
+                name: "bar".into(),
+                location: at("src/lib.rs", 7, "#[pymodule] fn bar"),
+            }],
+            config_warnings: vec![ConfigWarning {
+                message: "`module_name` is not read by maturin; did you mean `module-name`?".into(),
+                location: at("pyproject.toml", 4, "[tool.maturin] module_name"),
+            }],
+        }),
+        wheel: None,
+    };
+    // elf/foo.so exports PyInit_bar where PyInit_foo is expected.
+    let bytes = fs::read(fixture("elf/foo.so")).unwrap();
+    let report = check_bytes(&bytes, &artifact, &CheckOptions::default()).unwrap();
+    let sarif = document(&[report], root, &SarifOptions::default());
+    assert_valid_sarif(&sarif);
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let missing = results.iter().find(|r| r["ruleId"] == "PYI001").unwrap();
+    let primary = &missing["locations"][0]["physicalLocation"];
+    assert_eq!(primary["artifactLocation"]["uri"], "src/lib.rs");
+    assert_eq!(primary["region"]["startLine"], 7);
+    let related: Vec<(String, u64)> = missing["relatedLocations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let p = &r["physicalLocation"];
+            (
+                p["artifactLocation"]["uri"].as_str().unwrap().to_string(),
+                p["region"]["startLine"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        related,
+        [
+            ("Cargo.toml".to_string(), 9),
+            ("target/release/libfoo.so".to_string(), 1)
+        ]
+    );
+    let message = missing["message"]["text"].as_str().unwrap();
+    assert!(
+        message.contains("`#[pymodule] fn bar` at /repo/src/lib.rs:7"),
+        "{message}"
+    );
+    let typo = results.iter().find(|r| r["ruleId"] == "PYI008").unwrap();
+    assert_eq!(
+        typo["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "pyproject.toml"
+    );
+    assert_eq!(typo["level"], "warning");
+}

@@ -50,6 +50,10 @@ pub const RULES: &[RuleEntry] = &[
         rule: &rules::skipped_file::RULE,
         check: rules::skipped_file::check,
     },
+    RuleEntry {
+        rule: &rules::module_name_typo::RULE,
+        check: rules::module_name_typo::check,
+    },
 ];
 
 /// Finds a rule by id (`PYI001`) or name (`missing-module-hook`), case-insensitively.
@@ -105,5 +109,26 @@ pub(crate) fn slice_prefix(format: BinaryFormat, slice: &SliceReport) -> String 
         format!("{} slice: ", slice.arch)
     } else {
         String::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every rule file must be registered: a rule that never runs is a silent gap.
+    #[test]
+    fn every_rule_file_is_registered_once_with_a_unique_id() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/judge/rules");
+        let files = std::fs::read_dir(dir)
+            .unwrap()
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter(|name| name.ends_with(".rs") && name != "mod.rs")
+            .count();
+        assert_eq!(RULES.len(), files, "a rule file is missing from RULES");
+        let mut ids: Vec<&str> = RULES.iter().map(|e| e.rule.id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), RULES.len(), "duplicate rule id");
     }
 }
