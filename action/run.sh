@@ -23,6 +23,8 @@ set -euo pipefail
 error() { printf '::error title=pyinit-check::%s\n' "$1"; }
 
 bin=${PYINIT_CHECK_BIN:-pyinit-check}
+# Windows: the install step's output is a Windows path (for the runner and for users).
+if [ -n "${PYINIT_CHECK_BIN:-}" ] && command -v cygpath >/dev/null 2>&1; then bin=$(cygpath -u "$bin"); fi
 args=()
 
 # --option=VALUE when VALUE is not empty.
