@@ -205,6 +205,8 @@ unpack() { # ARCHIVE DEST
         local ps=
         if have pwsh; then ps=pwsh; elif have powershell; then ps=powershell; fi
         [ -n "$ps" ] || die "neither unzip nor PowerShell is available to unpack $(basename "$1")"
+        # PowerShell reads the paths from its environment; bash must not expand $env:….
+        # shellcheck disable=SC2016
         PYINIT_ZIP=$(native_path "$1") PYINIT_DEST=$(native_path "$2") "$ps" -NoProfile -NonInteractive -Command \
           '$ErrorActionPreference = "Stop"; Expand-Archive -LiteralPath $env:PYINIT_ZIP -DestinationPath $env:PYINIT_DEST -Force'
       fi
