@@ -12,6 +12,9 @@
 # else `dist build --artifacts=local --target x86_64-unknown-linux-musl` from the repository
 # root. Prints one ok/FAIL line per case and ends with "N passed, M failed"; exits 0 when
 # every case passed, 1 when one failed, 2 when the script could not run.
+# Conditions are single-quoted on purpose: check() evaluates them after the step ran, and the
+# variables they read are set for that (SC2016, SC2034).
+# shellcheck disable=SC2016,SC2034
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
@@ -53,17 +56,6 @@ version=$(awk '/^\[/ { p = ($0 == "[package]"); next } p && /^version *=/ { gsub
 
 # --- the release archive --------------------------------------------------------------------
 
-if [ -n "${PYINIT_CHECK_ARCHIVE:-}" ]; then
-  archive=$PYINIT_CHECK_ARCHIVE
-else
-  command -v dist >/dev/null || cannot "dist (cargo-dist) is not installed and PYINIT_CHECK_ARCHIVE is not set"
-  echo "building the release archive: dist build --artifacts=local --target $triple"
-  dist build --artifacts=local --target "$triple" >/dev/null || cannot "dist build failed"
-  archive="$root/target/distrib/$archive_name"
-fi
-[ -f "$archive" ] || cannot "no release archive at $archive"
-[ "$(basename "$archive")" = "$archive_name" ] || cannot "PYINIT_CHECK_ARCHIVE must be named $archive_name"
-
 tmp=$(mktemp -d)
 server_pid=
 cleanup() {
@@ -72,20 +64,33 @@ cleanup() {
 }
 trap cleanup EXIT
 
+if [ -n "${PYINIT_CHECK_ARCHIVE:-}" ]; then
+  archive=$PYINIT_CHECK_ARCHIVE
+else
+  command -v dist >/dev/null || cannot "dist (cargo-dist) is not installed and PYINIT_CHECK_ARCHIVE is not set"
+  echo "building the release archive: dist build --artifacts=local --target $triple"
+  dist build --artifacts=local --target "$triple" >"$tmp/dist-build.log" 2>&1 ||
+    cannot "dist build failed: $(tail -n 30 "$tmp/dist-build.log")"
+  archive="$root/target/distrib/$archive_name"
+fi
+[ -f "$archive" ] || cannot "no release archive at $archive"
+[ "$(basename "$archive")" = "$archive_name" ] || cannot "PYINIT_CHECK_ARCHIVE must be named $archive_name"
+
 sha() { local line; line=$(sha256sum "$1"); echo "${line%% *}"; }
 good_sha=$(sha "$archive")
 
-# release DIR ARCHIVE [SUMS_FROM]: a fake release v$version/ in the served tree, with the
-# archive's .sha256 and sha256.sum computed from SUMS_FROM (default: the archive itself).
+# release DIR ARCHIVE [SUMS_FROM [NAME]]: a fake release v$version/ in the served tree holding
+# ARCHIVE as NAME (default $archive_name), its .sha256 and a sha256.sum computed from
+# SUMS_FROM (default: the archive itself).
 release() {
-  local dir="$tmp/www/$1/v$version" sums_from=${3:-$2} digest
+  local dir="$tmp/www/$1/v$version" sums_from=${3:-$2} name=${4:-$archive_name} digest
   mkdir -p "$dir"
-  cp "$2" "$dir/$archive_name"
+  cp "$2" "$dir/$name"
   digest=$(sha "$sums_from")
-  printf '%s *%s\n' "$digest" "$archive_name" >"$dir/$archive_name.sha256"
+  printf '%s *%s\n' "$digest" "$name" >"$dir/$name.sha256"
   # dist's sha256.sum lists every artifact; a second entry keeps the lookup honest.
   printf '%s *%s\n%s *%s\n' "$(printf other | sha256sum | cut -d' ' -f1)" "pyinit-check-aarch64-apple-darwin.tar.xz" \
-    "$digest" "$archive_name" >"$dir/sha256.sum"
+    "$digest" "$name" >"$dir/sha256.sum"
 }
 
 # The genuine release.
@@ -113,6 +118,23 @@ chmod 755 "$tmp/evil/pyinit-check-$triple/pyinit-check"
 (cd "$tmp/evil" && tar -cJf "$tmp/evil.tar.xz" "pyinit-check-$triple")
 release evil-with-genuine-sums "$tmp/evil.tar.xz" "$archive"
 release evil-with-own-sums "$tmp/evil.tar.xz"
+
+# A Windows-style release: the .zip layout dist makes for x86_64-pc-windows-msvc, holding the
+# Linux binary as pyinit-check.exe so that the Windows code paths can run here.
+windows_zip="pyinit-check-x86_64-pc-windows-msvc.zip"
+python3 - "$archive" "$tmp/$windows_zip" <<'PYTHON'
+import sys, tarfile, zipfile
+with tarfile.open(sys.argv[1]) as tar, zipfile.ZipFile(sys.argv[2], "w") as z:
+    for member in tar.getmembers():
+        if member.isfile():
+            name = member.name.replace("x86_64-unknown-linux-musl", "x86_64-pc-windows-msvc")
+            if name.endswith("/pyinit-check"):
+                name += ".exe"
+            info = zipfile.ZipInfo(name)
+            info.external_attr = (member.mode & 0o777) << 16
+            z.writestr(info, tar.extractfile(member).read())
+PYTHON
+release windows "$tmp/$windows_zip" "$tmp/$windows_zip" "$windows_zip"
 
 # --- the HTTP server ------------------------------------------------------------------------
 
@@ -227,7 +249,7 @@ fresh_job() {
   : >"$tmp/step_summary"
 }
 runner_env() {
-  printf '%s\0' RUNNER_OS=Linux RUNNER_ARCH="${RUNNER_ARCH_OVERRIDE:-X64}" \
+  printf '%s\0' RUNNER_OS="${RUNNER_OS_OVERRIDE:-Linux}" RUNNER_ARCH="${RUNNER_ARCH_OVERRIDE:-X64}" \
     RUNNER_TOOL_CACHE="$tool_cache" RUNNER_TEMP="$tmp/runner-temp" GITHUB_ACTIONS=true \
     GITHUB_WORKSPACE="$workspace" GITHUB_PATH="$tmp/github_path" GITHUB_ENV="$tmp/github_env" \
     GITHUB_STEP_SUMMARY="$tmp/step_summary" PYINIT_CHECK_BASE_URL="$base_url"
@@ -318,6 +340,20 @@ check "run with lists: one argument per path (spaces kept) and per python versio
   'logged run "--fail-on=warning --python=3.12 --python=3.13 --python=3.14 -- fixtures/gnuhash.so dir\\ with\\ space/gnuhash.so"'
 check "run with lists: both modules pass; empty sarif-file writes no SARIF" \
   '[ "$status" = 0 ] && [ -z "$(output run sarif-file)" ] && logged run "2 artifacts checked: 2 passed"'
+
+# Windows, emulated: a .zip release, paths through cygpath (an identity fake here; the real
+# one converts between /c/... and C:\...), the binary named pyinit-check.exe.
+mkdir -p "$tmp/fake-cygpath"
+printf '#!/bin/sh\nshift\nprintf "%%s\\n" "$1"\n' >"$tmp/fake-cygpath/cygpath"
+chmod 755 "$tmp/fake-cygpath/cygpath"
+fresh_job windows
+base_url="$url/windows"
+RUNNER_OS_OVERRIDE=Windows PATH_PREFIX="$tmp/fake-cygpath" step "$root" install
+check "Windows (emulated): the .zip is verified, unpacked and pyinit-check.exe installed" \
+  '[ "$status" = 0 ] && logged install "matches the release'"'"'s sha256.sum" && [ "$(output install bin)" = "$tool_cache/pyinit-check/$version/x86_64-pc-windows-msvc/bin/pyinit-check.exe" ]'
+RUNNER_OS_OVERRIDE=Windows PATH_PREFIX="$tmp/fake-cygpath" step "$root" run paths=fixtures/foo.so
+check "Windows (emulated): the run step works through cygpath, exit 1 on a bad module" \
+  '[ "$status" = 1 ] && [ "$(output run result)" = fail ] && [ -s "$(output run sarif-file)" ]'
 
 # --- (c) tampered downloads are rejected before anything from them runs ----------------------
 
