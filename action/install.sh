@@ -340,7 +340,7 @@ if [ -d "$cache_dir" ]; then
     publish "$cache_dir/bin/$exe"
     exit 0
   fi
-  warning "the tool cache's pyinit-check $version ($(native_path "$cache_dir")) does not match its verification record; downloading it again"
+  warning "not reusing pyinit-check $version from the tool cache ($(native_path "$cache_dir")): it does not match its verification record, or its provenance was not checked and now can be; downloading it again"
   rm -rf "$cache_dir"
 fi
 

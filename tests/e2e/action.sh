@@ -308,7 +308,7 @@ check "install again: reuses the tool cache, no download" \
 cp "$tmp/evil/pyinit-check-$triple/pyinit-check" "$bin"
 step "$root" install
 check "install over a cached binary that was replaced: warns, downloads and verifies again, never runs it" \
-  '[ "$status" = 0 ] && logged install "does not match its verification record" && [ "$(sha "$bin")" = "$(sha "$genuine_binary")" ] && not_run'
+  '[ "$status" = 0 ] && logged install "it does not match its verification record" && [ "$(sha "$bin")" = "$(sha "$genuine_binary")" ] && not_run'
 
 # --- (b) run: pass, fail, could not run ----------------------------------------------------
 
