@@ -310,6 +310,15 @@ step "$root" install
 check "install over a cached binary that was replaced: warns, downloads and verifies again, never runs it" \
   '[ "$status" = 0 ] && logged install "it does not match its verification record" && [ "$(sha "$bin")" = "$(sha "$genuine_binary")" ] && not_run'
 
+# The cache above was verified without provenance; where gh can check it, it is not reused.
+mkdir -p "$tmp/gh-ok"
+printf '#!/bin/sh\nexit 0\n' >"$tmp/gh-ok/gh"
+chmod 755 "$tmp/gh-ok/gh"
+before=$(requests "/good/v$version/$archive_name")
+ATTEST=1 PATH_PREFIX="$tmp/gh-ok" step "$root" install
+check "a cache installed without a provenance check is downloaded again once gh can check it" \
+  '[ "$status" = 0 ] && [ "$(requests "/good/v$version/$archive_name")" = $((before + 1)) ] && logged install "was built by pyinit-check/pyinit-check" && grep -qx "attestation=verified" "$(cache_dir)/verified"'
+
 # --- (b) run: pass, fail, could not run ----------------------------------------------------
 
 step "$root" run paths=fixtures/gnuhash.so
