@@ -188,6 +188,7 @@ fn json_carries_every_field_the_human_output_shows() {
     assert!(finding["help"].as_str().unwrap().contains("`bar`"));
 }
 
+#[cfg(unix)] // `:` is not allowed in Windows file names
 #[test]
 fn github_annotations_escape_hostile_text() {
     let dir = tempfile::tempdir().unwrap();
@@ -418,4 +419,34 @@ fn sarif_points_cargo_findings_at_the_source_lines() {
         "pyproject.toml"
     );
     assert_eq!(typo["level"], "warning");
+}
+
+#[test]
+fn human_output_cannot_inject_workflow_commands() {
+    // On GitHub Actions the runner parses stdout and stderr for `::command::` lines.
+    let hostile = "x\n::add-mask::secret\r\n::error::pwned\u{1b}[2J";
+    for args in [
+        vec!["--module-name", hostile, "tests/fixtures/pe/foo.pyd"],
+        vec!["--module-name", "foo", "tests/fixtures/pe/foo.pyd"],
+    ] {
+        let output = run(&args);
+        for line in stdout(&output)
+            .lines()
+            .chain(support::stderr(&output).lines())
+        {
+            assert!(!line.starts_with("::"), "injected command line: {line:?}");
+            assert!(!line.contains('\u{1b}'), "raw escape sequence: {line:?}");
+        }
+    }
+    if cfg!(windows) {
+        return; // newlines are not allowed in Windows file names
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let evil = dir.path().join("a\n::error::b.so");
+    fs::write(&evil, b"").unwrap();
+    let output = run(&[evil.to_str().unwrap()]);
+    assert_eq!(code(&output), 2);
+    let err = support::stderr(&output);
+    assert_eq!(err.lines().count(), 1, "{err:?}");
+    assert!(err.contains("a\\n::error::b.so"), "{err:?}");
 }

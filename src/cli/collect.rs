@@ -12,6 +12,7 @@ use crate::discover::{Artifact, Origin, discover_paths};
 use crate::stage::{STAGING_DIR, StageMode, StageOutcome, StageRequest, stage, wait_message};
 
 use super::Cli;
+use crate::report::human::printable;
 
 /// One artifact to check, with cargo's directories when it is a cargo output to stage.
 pub struct Job {
@@ -104,7 +105,7 @@ pub fn check_job(cli: &Cli, job: &Job, options: &CheckOptions) -> Result<Artifac
         lock_timeout: Duration::from_secs(cli.lock_timeout),
     };
     let mut say_waiting =
-        |lock: &std::path::Path| eprintln!("pyinit-check: {}", wait_message(lock));
+        |lock: &std::path::Path| eprintln!("pyinit-check: {}", printable(wait_message(lock)));
     let staged = stage(&request, &mut say_waiting).map_err(|e| e.to_string())?;
     let check_path = staged.check_path().to_path_buf();
     let moved = check_path != job.artifact.path;
@@ -129,7 +130,11 @@ pub fn check_job(cli: &Cli, job: &Job, options: &CheckOptions) -> Result<Artifac
         outcome,
         StageOutcome::KeptBoth { .. } | StageOutcome::OriginalGone { .. }
     ) {
-        eprintln!("pyinit-check: {}: {outcome}", job.artifact.path.display());
+        eprintln!(
+            "pyinit-check: {}: {}",
+            printable(job.artifact.path.display()),
+            printable(&outcome)
+        );
     }
     report.stage = (cli.stage != StageMode::None || moved).then(|| outcome.to_string());
     Ok(report)

@@ -29,7 +29,10 @@ pub fn main() -> ExitCode {
     match run(&cli) {
         Ok(code) => ExitCode::from(code),
         Err(message) => {
-            eprintln!("pyinit-check: error: {message}");
+            eprintln!(
+                "pyinit-check: error: {}",
+                crate::report::human::printable(&message)
+            );
             ExitCode::from(2)
         }
     }

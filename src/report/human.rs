@@ -82,12 +82,32 @@ pub fn render(
     Ok(())
 }
 
+/// Text from the file system or the build, made safe for one terminal line: control
+/// characters (newlines, escape sequences) are shown escaped. On GitHub Actions stdout is
+/// parsed for `::command::` lines, so a newline inside a module or file name must never
+/// start a new line.
+pub fn printable(text: impl std::fmt::Display) -> String {
+    let text = text.to_string();
+    if !text.chars().any(char::is_control) {
+        return text;
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
 fn render_artifact(out: &mut dyn Write, report: &ArtifactReport, paint: &Paint) -> io::Result<()> {
-    let mut facts = vec![format!("module {}", report.module)];
+    let mut facts = vec![format!("module {}", printable(&report.module))];
     if let Some(hook) = resolved_hook(report) {
         facts.push(hook);
     }
@@ -99,11 +119,11 @@ fn render_artifact(out: &mut dyn Write, report: &ArtifactReport, paint: &Paint) 
         out,
         "{} {}  ({})",
         paint.verdict(report.verdict),
-        paint.bold(&report.path.display().to_string()),
+        paint.bold(&printable(report.path.display())),
         facts.join(", ")
     )?;
     if let Some(stage) = &report.stage {
-        writeln!(out, "      staged: {stage}")?;
+        writeln!(out, "      staged: {}", printable(stage))?;
     }
     if report.slices.len() > 1 {
         for slice in &report.slices {
@@ -163,7 +183,7 @@ fn render_finding(
         out,
         "{}: {}",
         paint.severity(finding.severity, &head),
-        finding.message
+        printable(&finding.message)
     )?;
     match finding.locations.first() {
         Some(location) => {
@@ -171,32 +191,32 @@ fn render_finding(
             writeln!(
                 out,
                 "  --> {}{line} ({})",
-                location.path.display(),
-                location.label
+                printable(location.path.display()),
+                printable(&location.label)
             )?;
         }
-        None => writeln!(out, "  --> {}", report.path.display())?,
+        None => writeln!(out, "  --> {}", printable(report.path.display()))?,
     }
     for related in finding.locations.iter().skip(1) {
         let line = related.line.map(|l| format!(":{l}")).unwrap_or_default();
         writeln!(
             out,
             "  ::: {}{line} ({})",
-            related.path.display(),
-            related.label
+            printable(related.path.display()),
+            printable(&related.label)
         )?;
     }
     if finding.severity > Severity::Note {
         writeln!(
             out,
             "   = module `{}` (from {}), Python {}",
-            report.module,
-            report.module_source.describe(),
+            printable(&report.module),
+            printable(report.module_source.describe()),
             report.python.describe()
         )?;
     }
     if let Some(help) = &finding.help {
-        writeln!(out, "   = {}: {help}", paint.bold("help"))?;
+        writeln!(out, "   = {}: {}", paint.bold("help"), printable(help))?;
     }
     Ok(())
 }
