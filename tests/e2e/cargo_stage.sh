@@ -101,6 +101,26 @@ else
   bad "stage=isolate over two profiles: exit $code"; echo "$out"
 fi
 
+# A build holding cargo's lock: pyinit-check says it waits, then gives up with exit 2 and
+# leaves everything in place. `flock -x` takes the lock the way cargo before 1.96 does.
+if command -v flock >/dev/null; then
+  before=$(digest "$artifact")
+  flock -x "$sample/target/debug/.cargo-lock" sleep 6 &
+  holder=$!
+  sleep 0.5
+  set +e
+  out=$(cd "$sample" && "$PYINIT_CHECK" --profile dev --lock-timeout 1 2>&1)
+  code=$?
+  set -e
+  wait "$holder"
+  if [ "$code" = 2 ] && grep -q "waiting for cargo's build lock" <<<"$out" && [ "$(digest "$artifact")" = "$before" ] \
+    && [ ! -e "$staged" ]; then
+    ok "a held build lock: waits, times out with exit 2, nothing moved"
+  else
+    bad "held build lock: exit $code"; echo "$out"
+  fi
+fi
+
 # --cargo-json - : cargo's own report of what it built, through a pipe.
 build match
 set +e
