@@ -9,6 +9,11 @@ use thiserror::Error;
 
 #[derive(Debug, Error)]
 pub enum StageError {
+    /// Checked under cargo's lock: a build that was relinking the file when it was discovered
+    /// has finished, and the file is still not there.
+    #[error("{path} not found — run cargo build first")]
+    NotBuilt { path: PathBuf },
+
     #[error("{path}: cannot read file information: {source}")]
     Metadata { path: PathBuf, source: io::Error },
 

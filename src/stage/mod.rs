@@ -174,7 +174,9 @@ pub(crate) fn stage_with(
         locks: None,
     };
     if req.mode == StageMode::None {
-        staged.locks = Some(lock::acquire(req.profile_dir, req.lock_timeout, on_wait)?);
+        let locks = lock::acquire(req.profile_dir, req.lock_timeout, on_wait)?;
+        artifact_metadata(req.artifact)?;
+        staged.locks = Some(locks);
         return Ok(staged);
     }
 
@@ -188,10 +190,7 @@ pub(crate) fn stage_with(
     // Held until this function returns: the staged file is out of cargo's reach after that.
     let _locks = lock::acquire(req.profile_dir, req.lock_timeout, on_wait)?;
 
-    let meta = fs::symlink_metadata(artifact).map_err(|source| StageError::Metadata {
-        path: artifact.to_path_buf(),
-        source,
-    })?;
+    let meta = artifact_metadata(artifact)?;
     if !meta.is_file() {
         return Err(StageError::NotAFile {
             path: artifact.to_path_buf(),
@@ -225,6 +224,20 @@ pub(crate) fn stage_with(
     staged.check_path = dest;
     staged.placement = Placement::Staged(moved);
     Ok(staged)
+}
+
+/// The artifact's own metadata (not a symlink's target), read under cargo's locks: only
+/// there does "missing" mean "not built" rather than "being relinked by a build right now".
+fn artifact_metadata(artifact: &Path) -> Result<fs::Metadata, StageError> {
+    fs::symlink_metadata(artifact).map_err(|source| match source.kind() {
+        io::ErrorKind::NotFound => StageError::NotBuilt {
+            path: artifact.to_path_buf(),
+        },
+        _ => StageError::Metadata {
+            path: artifact.to_path_buf(),
+            source,
+        },
+    })
 }
 
 impl Staged {

@@ -107,7 +107,11 @@ if command -v flock >/dev/null; then
   before=$(digest "$artifact")
   flock -x "$sample/target/debug/.cargo-lock" sleep 6 &
   holder=$!
-  sleep 0.5
+  # Start checking only once the holder really has the lock (a shared try-lock fails then).
+  for _ in $(seq 100); do
+    flock -n -s "$sample/target/debug/.cargo-lock" true || break
+    sleep 0.05
+  done
   set +e
   out=$(cd "$sample" && "$PYINIT_CHECK" --profile dev --lock-timeout 1 2>&1)
   code=$?

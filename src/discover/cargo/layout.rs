@@ -82,12 +82,27 @@ pub(super) fn is_shared_library(path: &Path) -> bool {
     )
 }
 
+/// Whether cargo has built in `profile_dir`: it creates `.cargo-lock` there and holds it for
+/// as long as a build runs.
+pub(super) fn has_build_lock(profile_dir: &Path) -> bool {
+    profile_dir.join(".cargo-lock").is_file()
+}
+
+/// Whether `path` can be declared "not built" without cargo's lock. In a directory cargo builds
+/// in, the file is briefly missing while a build relinks it, so its absence is decided later,
+/// under the lock, by staging.
+pub(super) fn missing_outside_a_build(path: &Path) -> bool {
+    !path.is_file() && !path.parent().is_some_and(has_build_lock)
+}
+
 /// The profile directories under `base` (the target dir, or its triple directory) that hold
 /// `file_name`, newest artifact first.
 ///
 /// A profile directory is one cargo has built in: it holds the `.cargo-lock` cargo creates
 /// there (`debug` and `release` are accepted without it). That leaves out other tools' folders
-/// that can hold a copy of the same file, such as maturin's `target/maturin/`.
+/// that can hold a copy of the same file, such as maturin's `target/maturin/`. A build that
+/// is relinking a directory's file right now leaves it out; when that empties the list, the
+/// caller names `debug`, whose absence staging then confirms under cargo's lock.
 pub(super) fn built_profile_dirs(base: &Path, file_name: &str) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(base) else {
         return Vec::new();
@@ -96,10 +111,9 @@ pub(super) fn built_profile_dirs(base: &Path, file_name: &str) -> Vec<PathBuf> {
         .filter_map(Result::ok)
         .filter_map(|entry| {
             let dir = entry.path();
-            let is_profile = dir.join(".cargo-lock").is_file()
+            let is_profile = has_build_lock(&dir)
                 || matches!(entry.file_name().to_str(), Some("debug" | "release"));
-            let artifact = dir.join(file_name);
-            let metadata = std::fs::metadata(&artifact).ok()?;
+            let metadata = std::fs::metadata(dir.join(file_name)).ok()?;
             (is_profile && metadata.is_file()).then(|| {
                 let modified = metadata.modified().unwrap_or(SystemTime::UNIX_EPOCH);
                 (modified, dir)

@@ -28,7 +28,8 @@ pub use pymodule::{PyModuleItem, scan_pymodules};
 
 use crate::discover::{Artifact, NameSource, Origin, SourceContext, parse_module_file_name};
 use layout::{
-    LibraryNaming, built_profile_dirs, dirs_of_output, profile_dir_name, triple_dir_name,
+    LibraryNaming, built_profile_dirs, dirs_of_output, has_build_lock, missing_outside_a_build,
+    profile_dir_name, triple_dir_name,
 };
 use messages::{package_name_from_id, read_build_messages};
 use metadata::{run_cargo_metadata, selected_packages};
@@ -120,18 +121,19 @@ pub fn discover_from_metadata(query: &CargoQuery) -> Result<Vec<CargoArtifact>, 
     let mut artifacts = Vec::new();
     for (package, cdylib) in cdylibs {
         let file_name = naming.file_name(&cdylib.name);
-        let profile_dirs = match &query.profile {
+        let mut profile_dirs = match &query.profile {
             Some(profile) => vec![base.join(profile_dir_name(profile))],
             None => built_profile_dirs(&base, &file_name),
         };
-        // Name the file `cargo build` (or the requested profile) would have produced.
-        let expected = profile_dirs
-            .first()
-            .cloned()
-            .unwrap_or_else(|| base.join("debug"))
-            .join(&file_name);
-        if !expected.is_file() {
-            return Err(CargoError::NotBuilt { path: expected });
+        if profile_dirs.is_empty() {
+            // Name the file a plain `cargo build` would have produced.
+            profile_dirs.push(base.join("debug"));
+        }
+        for profile_dir in &profile_dirs {
+            let expected = profile_dir.join(&file_name);
+            if missing_outside_a_build(&expected) {
+                return Err(CargoError::NotBuilt { path: expected });
+            }
         }
         let project = Project::resolve(
             &package.manifest_path,
@@ -154,10 +156,7 @@ pub fn discover_from_metadata(query: &CargoQuery) -> Result<Vec<CargoArtifact>, 
 /// directory holds cargo's `.cargo-lock`. Explicit paths there are staged like discovered ones.
 pub fn cargo_output_dirs(file: &Path) -> Option<(PathBuf, PathBuf)> {
     let profile_dir = file.parent()?;
-    profile_dir
-        .join(".cargo-lock")
-        .is_file()
-        .then(|| dirs_of_output(file, None, None))
+    has_build_lock(profile_dir).then(|| dirs_of_output(file, None, None))
 }
 
 /// Takes the cdylibs a `cargo build --message-format=json` run reported. Of the query, only
@@ -200,7 +199,7 @@ fn discover_from_named_messages(
     let mut projects: HashMap<PathBuf, Project> = HashMap::new();
     let mut artifacts = Vec::new();
     for cdylib in built {
-        if !cdylib.path.is_file() {
+        if missing_outside_a_build(&cdylib.path) {
             return Err(CargoError::NotBuilt { path: cdylib.path });
         }
         let project = match projects.get(&cdylib.manifest_path) {
@@ -407,6 +406,20 @@ mod tests {
             err.to_string(),
             format!("{} not found — run cargo build first", missing.display())
         );
+    }
+
+    /// Where cargo builds, a missing file may be one a running build is relinking: discovery
+    /// names it and leaves the verdict to staging, which looks under cargo's lock.
+    #[test]
+    fn metadata_defers_a_missing_library_where_cargo_builds() {
+        let target = tempfile::tempdir().unwrap();
+        let profile_dir = target.path().join("debug");
+        std::fs::create_dir_all(&profile_dir).unwrap();
+        std::fs::write(profile_dir.join(".cargo-lock"), b"").unwrap();
+        let found = discover_from_metadata(&query(target.path())).unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].path, profile_dir.join(host_file_name()));
+        assert_eq!(found[0].profile_dir, profile_dir);
     }
 
     #[test]

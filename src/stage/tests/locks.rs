@@ -187,3 +187,52 @@ fn a_timeout_too_large_to_represent_waits_instead_of_panicking() {
     builder.join().expect("builder thread");
     staged.finish(&mut no_wait).expect("finish");
 }
+
+/// A build relinking the artifact removes it first. Discovery can see that gap; staging must
+/// wait for the build and find the new file, not report it missing.
+#[test]
+fn a_file_missing_while_a_build_relinks_it_is_found_after_the_build() {
+    for mode in [StageMode::None, StageMode::Isolate] {
+        let fx = Fixture::new();
+        let build = hold_exclusive(&fx.lock(".cargo-lock"));
+        let relinked = fs::read(&fx.artifact).expect("read artifact");
+        fs::remove_file(&fx.artifact).expect("remove artifact");
+        let builder = {
+            let artifact = fx.artifact.clone();
+            thread::spawn(move || {
+                thread::sleep(Duration::from_millis(200));
+                fs::write(&artifact, relinked).expect("relink");
+                drop(build);
+            })
+        };
+        let staged = stage(&fx.req(mode), &mut |_| {}).expect("the relinked file is staged");
+        builder.join().expect("builder thread");
+        assert_artifact_at(staged.check_path());
+        staged.finish(&mut no_wait).expect("finish");
+        assert_artifact_at(&fx.artifact);
+    }
+}
+
+/// Missing under cargo's lock is missing: one line naming the file, in every mode.
+#[test]
+fn a_file_missing_under_the_lock_says_to_build_first() {
+    for mode in [
+        StageMode::None,
+        StageMode::Isolate,
+        StageMode::Move,
+        StageMode::Copy,
+    ] {
+        let fx = Fixture::new();
+        fs::remove_file(&fx.artifact).expect("remove artifact");
+        let error = stage(&fx.req(mode), &mut no_wait).expect_err("nothing to stage");
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "{} not found — run cargo build first",
+                fx.artifact.display()
+            ),
+            "{mode:?}"
+        );
+        assert_vacant(&fx.staging_dir());
+    }
+}
