@@ -26,6 +26,8 @@
 set -euo pipefail
 
 readonly REPO=pyinit-check/pyinit-check
+# The workflow cargo-dist generates; it builds, attests and publishes every release archive.
+readonly RELEASE_WORKFLOW=$REPO/.github/workflows/release.yml
 readonly DEFAULT_BASE_URL="https://github.com/$REPO/releases/download"
 
 # --- messages -------------------------------------------------------------------------------
@@ -180,16 +182,24 @@ verify_attestation() { # FILE
     notice "build provenance of $(basename "$1") not checked: the GitHub CLI (gh) is not installed; it was verified by sha256 only"
     return
   fi
-  if ! gh attestation verify --help >/dev/null 2>&1; then
+  local help
+  if ! help=$(gh attestation verify --help 2>&1); then
     notice "build provenance of $(basename "$1") not checked: this gh has no 'attestation verify' (update gh); it was verified by sha256 only"
     return
   fi
-  log "checking build provenance: gh attestation verify $(basename "$1") --repo $REPO"
-  if gh attestation verify "$(native_path "$1")" --repo "$REPO"; then
+  # Pin the signer to the release workflow, not just the repository: an attestation made by
+  # any other workflow of the repository (a pull request's, say) must not vouch for a binary.
+  local signer=(--signer-workflow "$RELEASE_WORKFLOW")
+  if ! grep -q -- '--signer-workflow' <<<"$help"; then
+    notice "this gh cannot check which workflow signed $(basename "$1") (update gh); checking the repository only"
+    signer=()
+  fi
+  log "checking build provenance: gh attestation verify $(basename "$1") --repo $REPO ${signer[*]}"
+  if gh attestation verify "$(native_path "$1")" --repo "$REPO" "${signer[@]}"; then
     attestation=verified
-    log "verified: $(basename "$1") was built by $REPO (build provenance attestation)"
+    log "verified: $(basename "$1") was built by $RELEASE_WORKFLOW (build provenance attestation)"
   else
-    die "build provenance check failed for $(basename "$1"): gh attestation verify found no valid attestation from $REPO (a token is needed: the action's token input). The download is rejected and nothing from it was run; not falling back to a source build."
+    die "build provenance check failed for $(basename "$1"): gh attestation verify found no valid attestation from $RELEASE_WORKFLOW (a token is needed: the action's token input). The download is rejected and nothing from it was run; not falling back to a source build."
   fi
 }
 

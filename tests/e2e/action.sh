@@ -450,7 +450,7 @@ mkdir -p "$tmp/fake-gh"
 cat >"$tmp/fake-gh/gh" <<EOF
 #!/bin/sh
 printf '%s\n' "\$*" >>'$tmp/gh-calls'
-[ "\$3" = --help ] && exit 0
+[ "\$3" = --help ] && { echo '      --signer-workflow string   Workflow that signed attestation'; exit 0; }
 echo "no matching attestations found" >&2
 exit 1
 EOF
@@ -460,8 +460,16 @@ base_url="$url/evil-with-own-sums"
 ATTEST=1 PATH_PREFIX="$tmp/fake-gh" step "$root" install
 check "archive and sums swapped, gh finds no attestation: rejected, never ran" \
   '[ "$status" = 1 ] && logged install "build provenance check failed" && nothing_installed && not_run'
-check "the provenance check is: gh attestation verify ARCHIVE --repo pyinit-check/pyinit-check" \
-  'grep -qE "^attestation verify .*/$archive_name --repo pyinit-check/pyinit-check\$" "$tmp/gh-calls"'
+check "the provenance check is: gh attestation verify ARCHIVE --repo pyinit-check/pyinit-check --signer-workflow <release.yml>" \
+  'grep -qE "^attestation verify .*/$archive_name --repo pyinit-check/pyinit-check --signer-workflow pyinit-check/pyinit-check/\.github/workflows/release\.yml\$" "$tmp/gh-calls"'
+
+# A gh too old to know --signer-workflow: a notice, and the repository-only check still binds.
+sed -i 's/--signer-workflow string/--cert-identity string/' "$tmp/fake-gh/gh"
+: >"$tmp/gh-calls"
+fresh_job c6b
+ATTEST=1 PATH_PREFIX="$tmp/fake-gh" step "$root" install
+check "an older gh without --signer-workflow: a notice, the repository check still rejects, never ran" \
+  '[ "$status" = 1 ] && logged install "cannot check which workflow signed" && logged install "build provenance check failed" && grep -qE "^attestation verify .*/$archive_name --repo pyinit-check/pyinit-check\$" "$tmp/gh-calls" && nothing_installed && not_run'
 
 # A missing release archive (HTTP 404) or a platform without one is built from source; a fake
 # cargo records the call and installs the genuine binary.
