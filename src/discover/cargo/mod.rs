@@ -276,6 +276,14 @@ impl Project {
     }
 }
 
+/// A project under `tests/fixtures/cargo/`, for the tests of every cargo module.
+#[cfg(test)]
+fn fixture(case: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/cargo")
+        .join(case)
+}
+
 #[cfg(test)]
 mod tests {
     use std::process::Command;
@@ -283,12 +291,6 @@ mod tests {
 
     use super::*;
     use crate::judge::Location;
-
-    fn fixture(case: &str) -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/cargo")
-            .join(case)
-    }
 
     fn host_file_name() -> String {
         LibraryNaming::host().file_name("tiny")

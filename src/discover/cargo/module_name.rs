@@ -150,13 +150,8 @@ pub(super) fn find_workspace_root(manifest_path: &Path) -> Result<PathBuf, Cargo
 
 #[cfg(test)]
 mod tests {
+    use super::super::fixture;
     use super::*;
-
-    fn fixture(case: &str) -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/cargo")
-            .join(case)
-    }
 
     /// Resolves a fixture package and returns (module, key, file, line).
     fn resolve(case: &str, member: &str) -> (String, String, PathBuf, Option<u32>, ResolvedName) {

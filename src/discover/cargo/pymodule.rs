@@ -294,7 +294,7 @@ mod tests {
     use super::*;
 
     fn fixture() -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cargo/pymodules/src")
+        super::super::fixture("pymodules/src")
     }
 
     #[test]
