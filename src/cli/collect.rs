@@ -9,7 +9,7 @@ use crate::discover::cargo::{
     CargoQuery, cargo_output_dirs, discover_from_build_messages_file, discover_from_metadata,
 };
 use crate::discover::{Artifact, Origin, discover_paths};
-use crate::stage::{STAGING_DIR, StageMode, StageOutcome, StageRequest, stage, wait_message};
+use crate::stage::{STAGING_DIR, StageMode, StageRequest, stage, wait_message};
 
 use super::Cli;
 use crate::report::human::printable;
@@ -117,19 +117,8 @@ pub fn check_job(cli: &Cli, job: &Job, options: &CheckOptions) -> Result<Artifac
     );
     let outcome = staged.finish(&mut say_waiting).map_err(|e| e.to_string())?;
     let mut report = checked.map_err(|e| e.to_string())?;
-    report.staged_path = match &outcome {
-        StageOutcome::LeftStaged { staged } | StageOutcome::Copied { staged, .. } => {
-            Some(staged.clone())
-        }
-        StageOutcome::KeptBoth { staged, .. } | StageOutcome::OriginalGone { staged, .. } => {
-            Some(staged.clone())
-        }
-        _ => None,
-    };
-    if matches!(
-        outcome,
-        StageOutcome::KeptBoth { .. } | StageOutcome::OriginalGone { .. }
-    ) {
+    report.staged_path = outcome.staged().map(PathBuf::from);
+    if outcome.is_unexpected() {
         eprintln!(
             "pyinit-check: {}: {}",
             printable(job.artifact.path.display()),

@@ -116,6 +116,30 @@ pub enum StageOutcome {
     Copied { staged: PathBuf, original: PathBuf },
 }
 
+impl StageOutcome {
+    /// Where the checked file stays in the staging directory, when it stays there.
+    pub fn staged(&self) -> Option<&Path> {
+        match self {
+            StageOutcome::LeftStaged { staged }
+            | StageOutcome::Copied { staged, .. }
+            | StageOutcome::KeptBoth { staged, .. }
+            | StageOutcome::OriginalGone { staged, .. } => Some(staged),
+            StageOutcome::InPlace { .. }
+            | StageOutcome::MovedBack { .. }
+            | StageOutcome::CopyRemoved { .. } => None,
+        }
+    }
+
+    /// Whether a build (or something else) changed cargo's path meanwhile, so the file did
+    /// not end up where the mode promised and the user should be told where it is.
+    pub fn is_unexpected(&self) -> bool {
+        matches!(
+            self,
+            StageOutcome::KeptBoth { .. } | StageOutcome::OriginalGone { .. }
+        )
+    }
+}
+
 impl fmt::Display for StageOutcome {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
