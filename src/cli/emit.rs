@@ -2,7 +2,7 @@
 //! GitHub Actions the annotations, step summary and step outputs.
 
 use std::io::{self, IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::check::ArtifactReport;
 use crate::report::sarif::SarifOptions;
@@ -20,16 +20,14 @@ pub fn emit(cli: &Cli, reports: &[ArtifactReport], failed: bool) -> Result<(), S
     let on_github = !cli.no_github && std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true");
 
     if let Some(path) = &cli.sarif {
-        let mut buffer = Vec::new();
-        sarif::render(&mut buffer, reports, &root, &sarif_options).map_err(|e| e.to_string())?;
-        write_atomically(path, &buffer)
-            .map_err(|e| format!("{}: cannot write SARIF report: {e}", path.display()))?;
+        write_report_file(path, "SARIF report", |buffer| {
+            sarif::render(buffer, reports, &root, &sarif_options)
+        })?;
     }
     if let Some(path) = &cli.json {
-        let mut buffer = Vec::new();
-        json::render(&mut buffer, reports, result).map_err(|e| e.to_string())?;
-        write_atomically(path, &buffer)
-            .map_err(|e| format!("{}: cannot write JSON report: {e}", path.display()))?;
+        write_report_file(path, "JSON report", |buffer| {
+            json::render(buffer, reports, result)
+        })?;
     }
 
     let stdout = io::stdout();
@@ -72,16 +70,11 @@ fn write_github_files(
     root: &Path,
     result: &str,
 ) -> Result<(), String> {
-    if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
+    if let Some(path) = runner_file("GITHUB_STEP_SUMMARY") {
         let summary = step_summary::render(reports, root, step_summary::MAX_BYTES);
-        append(Path::new(&path), summary.as_bytes()).map_err(|e| {
-            format!(
-                "{}: cannot write the step summary: {e}",
-                Path::new(&path).display()
-            )
-        })?;
+        append_to_runner_file(&path, "the step summary", &summary)?;
     }
-    if let Some(path) = std::env::var_os("GITHUB_OUTPUT").filter(|p| !p.is_empty()) {
+    if let Some(path) = runner_file("GITHUB_OUTPUT") {
         let totals = Totals::of(reports);
         let staged: Vec<String> = reports
             .iter()
@@ -100,14 +93,34 @@ fn write_github_files(
             ("sarif-file", sarif_file),
             ("staged", staged.join("\n")),
         ];
-        append(Path::new(&path), github_output::render(&outputs).as_bytes()).map_err(|e| {
-            format!(
-                "{}: cannot write step outputs: {e}",
-                Path::new(&path).display()
-            )
-        })?;
+        append_to_runner_file(&path, "step outputs", &github_output::render(&outputs))?;
     }
     Ok(())
+}
+
+/// Renders a whole report, then replaces `path` with it in one step.
+fn write_report_file(
+    path: &Path,
+    what: &str,
+    render: impl FnOnce(&mut Vec<u8>) -> io::Result<()>,
+) -> Result<(), String> {
+    let mut buffer = Vec::new();
+    render(&mut buffer).map_err(|e| e.to_string())?;
+    write_atomically(path, &buffer)
+        .map_err(|e| format!("{}: cannot write {what}: {e}", path.display()))
+}
+
+/// A file the Actions runner names in an environment variable; unset or empty means none.
+fn runner_file(variable: &str) -> Option<PathBuf> {
+    std::env::var_os(variable)
+        .filter(|path| !path.is_empty())
+        .map(PathBuf::from)
+}
+
+/// The runner reads these files after the step, so other steps' lines must stay.
+fn append_to_runner_file(path: &Path, what: &str, text: &str) -> Result<(), String> {
+    append(path, text.as_bytes())
+        .map_err(|e| format!("{}: cannot write {what}: {e}", path.display()))
 }
 
 fn use_color(choice: ColorChoice) -> bool {
