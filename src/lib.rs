@@ -1,15 +1,21 @@
 //! pyinit-check: a CI gate that tells whether CPython will find a Rust-built extension
 //! module's entry point, checked the way the platform loaders resolve it.
 //!
-//! Data flows one way: [`discover`] → stage → [`map`] → [`inspect`] → [`judge`] → [`report`].
+//! Data flows one way: [`discover`] resolves every input into the [`model`]; the
+//! [`pipeline`] runs [`stage`] → [`map`] → [`inspect`] → [`judge`] for each and builds one
+//! [`outcome::RunOutcome`]; [`report`] renders it. The loader facts this relies on are in
+//! `docs/loader-rules.md`.
 
-pub mod check;
 pub mod cli;
 pub mod discover;
+pub mod error;
 pub mod hook;
 pub mod inspect;
 pub mod judge;
 pub mod map;
+pub mod model;
+pub mod outcome;
+pub mod pipeline;
 pub mod python;
 pub mod report;
 pub mod stage;

@@ -59,7 +59,7 @@ pub fn map_file(path: &Path) -> Result<MappedFile, MapError> {
     // write in place: cargo outputs are renamed or copied into `target/maturin/` before they
     // are mapped, and in the no-staging mode cargo's build locks are held for the whole life
     // of the mapping. Linkers replace an output's directory entry rather than rewriting its
-    // inode (loader-rules.md §4), so a concurrent rebuild cannot change the bytes we map.
+    // inode (docs/loader-rules.md §4), so a concurrent rebuild cannot change the bytes we map.
     let map = unsafe { Mmap::map(&file) }.map_err(|source| MapError::Map {
         path: path.to_path_buf(),
         source,

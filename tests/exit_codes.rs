@@ -4,7 +4,7 @@ mod support;
 
 use std::fs;
 
-use support::{code, fixture, run, stderr};
+use support::{code, fixture, run, stderr, stdout};
 
 #[test]
 fn passing_failing_and_unusable_inputs() {
@@ -71,7 +71,7 @@ fn unreadable_paths_and_empty_directories_are_exit_2() {
     let output = run(&[empty_dir.to_str().unwrap()]);
     assert_eq!(code(&output), 2);
     assert!(
-        stderr(&output).contains("no Python extension modules found"),
+        stderr(&output).contains("no Python extension modules or wheels found"),
         "{}",
         stderr(&output)
     );
@@ -87,14 +87,29 @@ fn usage_errors_are_exit_2() {
 }
 
 #[test]
-fn directory_scan_skips_unreadable_module_files_with_a_warning() {
+fn a_module_file_found_by_a_scan_that_is_no_binary_is_exit_2_and_the_rest_is_reported() {
     let dir = tempfile::tempdir().unwrap();
     fs::copy(fixture("pe/good_x64.pyd"), dir.path().join("good_x64.pyd")).unwrap();
-    fs::write(dir.path().join("junk.so"), b"not a binary").unwrap();
-    let args = [dir.path().to_str().unwrap()];
-    assert_eq!(code(&run(&args)), 0, "a skipped file is a warning");
-    let strict = [dir.path().to_str().unwrap(), "--fail-on", "warning"];
-    assert_eq!(code(&run(&strict)), 1);
+    let junk = dir.path().join("junk.so");
+    fs::write(&junk, b"not a binary").unwrap();
+    let output = run(&[dir.path().to_str().unwrap()]);
+    assert_eq!(
+        code(&output),
+        2,
+        "an input that cannot be checked is no pass"
+    );
+    let out = stdout(&output);
+    assert!(
+        out.contains("ok   ") && out.contains("good_x64.pyd"),
+        "{out}"
+    );
+    assert!(out.contains("ERR  "), "{out}");
+    let err = stderr(&output);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains(&format!("{}: not a shared library", junk.display())),
+        "{err}"
+    );
 }
 
 #[test]
@@ -138,13 +153,11 @@ fn a_reader_that_stops_early_is_not_an_error() {
     use std::process::Stdio;
     let dir = tempfile::tempdir().unwrap();
     for i in 0..1500 {
-        fs::copy(
-            fixture("pe/good_x64.pyd"),
-            dir.path().join(format!("m{i}.pyd")),
-        )
-        .unwrap();
+        let package = dir.path().join(format!("p{i}"));
+        fs::create_dir(&package).unwrap();
+        fs::copy(fixture("pe/good_x64.pyd"), package.join("good_x64.pyd")).unwrap();
     }
-    let mut child = support::command(&["--module-name", "good_x64", dir.path().to_str().unwrap()])
+    let mut child = support::command(&[dir.path().to_str().unwrap()])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

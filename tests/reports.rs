@@ -37,7 +37,7 @@ fn sarif_schema() -> Value {
 }
 
 /// Validates against the official schema and GitHub code scanning's required properties
-/// (loader-rules.md §5).
+/// (docs/loader-rules.md §5).
 pub fn assert_valid_sarif(sarif: &Value) {
     let schema = sarif_schema();
     let validator = jsonschema::validator_for(&schema).expect("schema compiles");
@@ -164,7 +164,7 @@ fn sarif_and_json_files_are_written_alongside_stdout() {
     );
     assert_valid_sarif(&serde_json::from_str(&fs::read_to_string(&sarif).unwrap()).unwrap());
     let json: Value = serde_json::from_str(&fs::read_to_string(&json).unwrap()).unwrap();
-    assert_eq!(json["schema_version"], 1);
+    assert_eq!(json["schema_version"], 2);
     assert_eq!(json["summary"]["result"], "fail");
 }
 
@@ -180,7 +180,7 @@ fn json_carries_every_field_the_human_output_shows() {
     assert_eq!(artifact["slices"][0]["arch"], "x64");
     assert_eq!(artifact["expected_hooks"]["init"], "PyInit_foo");
     assert_eq!(artifact["slices"][0]["other_hooks"][0], "PyInit_bar");
-    assert_eq!(artifact["verdict"], "fail");
+    assert_eq!(artifact["status"], "fail");
     let finding = &artifact["findings"][0];
     assert_eq!(finding["rule_id"], "PYI001");
     assert_eq!(finding["rule_name"], "missing-module-hook");
@@ -209,10 +209,15 @@ fn github_annotations_escape_hostile_text() {
     .unwrap();
     let text = stdout(&output);
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines.len(), 1, "one command, no injected line: {text}");
-    let line = lines[0];
+    // PYI001 for the file's own module, PYI009 for the conflicting --module-name: two commands,
+    // no injected line.
+    assert_eq!(lines.len(), 2, "two commands, no injected line: {text}");
+    let line = lines
+        .iter()
+        .find(|l| l.contains("PYI009"))
+        .expect("the conflict is reported");
     assert!(
-        line.starts_with("::error file=a%25b%2Cc%3Ad/foo.pyd,title=PYI004 invalid-module-name::"),
+        line.starts_with("::error file=a%25b%2Cc%3Ad/foo.pyd,title=PYI009 module-name-conflict::"),
         "{line}"
     );
     assert!(line.contains("x%0A::error::pwned%250A"), "{line}");
@@ -233,7 +238,16 @@ fn github_annotations_are_capped_per_level_with_a_closing_notice() {
         .collect();
     assert_eq!(errors, 10, "{text}");
     assert_eq!(notices.len(), 1);
-    assert!(notices[0].contains("15 more finding(s)"), "{}", notices[0]);
+    assert!(
+        notices[0].contains("15 more annotation(s)"),
+        "{}",
+        notices[0]
+    );
+    assert!(
+        !notices[0].contains("SARIF"),
+        "no SARIF file was written: {}",
+        notices[0]
+    );
 }
 
 #[test]
@@ -344,11 +358,16 @@ fn format_snapshots() {
 
 #[test]
 fn sarif_points_cargo_findings_at_the_source_lines() {
-    use pyinit_check::check::{CheckOptions, check_bytes};
-    use pyinit_check::discover::cargo::{ConfigWarning, PyModuleItem};
-    use pyinit_check::discover::{Artifact, NameSource, Origin, SourceContext};
-    use pyinit_check::judge::Location;
-    use pyinit_check::report::sarif::{SarifOptions, document};
+    use pyinit_check::discover::{Discovery, Found};
+    use pyinit_check::model::{
+        Artifact, ByteSource, ConfigWarning, CrateContext, Location, ModuleIdentity, NameSource,
+        Origin, PyModuleItem, VersionSource,
+    };
+    use pyinit_check::outcome::FailOn;
+    use pyinit_check::pipeline::{Settings, run as run_pipeline};
+    use pyinit_check::python::PythonTargets;
+    use pyinit_check::report::sarif::document;
+    use pyinit_check::stage::StageMode;
 
     let root = Path::new("/repo");
     let at = |file: &str, line: u32, label: &str| Location {
@@ -356,18 +375,24 @@ fn sarif_points_cargo_findings_at_the_source_lines() {
         line: Some(line),
         label: label.into(),
     };
+    // elf/foo.so exports PyInit_bar where PyInit_foo is expected; it stands in for cargo's
+    // output at /repo/target/release/libfoo.so.
     let artifact = Artifact {
         path: root.join("target/release/libfoo.so"),
-        file_name: None,
         origin: Origin::Cargo,
-        module: Some((
-            "foo".into(),
-            NameSource::Config {
+        bytes: ByteSource::File(fixture("elf/foo.so")),
+        identity: ModuleIdentity {
+            name: "foo".into(),
+            name_source: NameSource::Config {
                 key: "Cargo.toml [lib] name".into(),
                 location: at("Cargo.toml", 9, "Cargo.toml [lib] name"),
             },
-        )),
-        source: Some(SourceContext {
+            importable_file_name: true,
+            overridden: None,
+            python: PythonTargets::Unknown,
+            python_source: VersionSource::None,
+        },
+        crate_context: Some(CrateContext {
             pymodules: vec![PyModuleItem {
                 name: "bar".into(),
                 location: at("src/lib.rs", 7, "#[pymodule] fn bar"),
@@ -377,12 +402,18 @@ fn sarif_points_cargo_findings_at_the_source_lines() {
                 location: at("pyproject.toml", 4, "[tool.maturin] module_name"),
             }],
         }),
-        wheel: None,
     };
-    // elf/foo.so exports PyInit_bar where PyInit_foo is expected.
-    let bytes = fs::read(fixture("elf/foo.so")).unwrap();
-    let report = check_bytes(&bytes, &artifact, &CheckOptions::default()).unwrap();
-    let sarif = document(&[report], root, &SarifOptions::default());
+    let discovery = Discovery {
+        found: vec![Found::Artifact(Box::new(artifact))],
+        unchecked: Vec::new(),
+    };
+    let settings = Settings {
+        stage: StageMode::None,
+        lock_timeout: std::time::Duration::from_secs(1),
+        fail_on: FailOn::Error,
+    };
+    let outcome = run_pipeline(discovery, &settings, &mut |_| {});
+    let sarif = document(&outcome, root, None);
     assert_valid_sarif(&sarif);
     let results = sarif["runs"][0]["results"].as_array().unwrap();
     let missing = results.iter().find(|r| r["ruleId"] == "PYI001").unwrap();

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, ValueEnum};
 
+pub use crate::outcome::FailOn;
 use crate::python::PythonVersion;
 use crate::stage::StageMode;
 
@@ -12,11 +13,13 @@ use crate::stage::StageMode;
     name = "pyinit-check",
     version,
     about = "Check that Python extension modules export the entry point CPython looks up.",
-    after_help = "Exit codes: 0 all artifacts pass, 1 a check failed (per --fail-on), 2 pyinit-check could not run."
+    after_help = "Exit codes: 0 every input was checked and passes, 1 a check failed (per --fail-on), \
+2 an input could not be checked (every other input is still reported) or a usage error."
 )]
 pub struct Cli {
-    /// Shared libraries (.so, .pyd, .dylib, .dll) or directories to search for extension modules.
-    /// Without PATH, the cdylib targets of the cargo project here (see --manifest-path).
+    /// Shared libraries (.so, .pyd, .dylib, .dll), wheels (.whl), or directories to search for
+    /// extension modules and wheels. Without PATH, the cdylib targets of the cargo project here
+    /// (see --manifest-path).
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
@@ -24,7 +27,7 @@ pub struct Cli {
     #[arg(long, value_name = "NAME")]
     pub module_name: Option<String>,
 
-    /// Python version the artifact must import on (repeatable), e.g. 3.12 or 3.15t; default: from the file suffix.
+    /// Python version the artifact must import on (repeatable), e.g. 3.12, 3.15t, or the tag form 312, 315t; default: from the file suffix.
     #[arg(long = "python", value_name = "VERSION", value_parser = parse_python)]
     pub python: Vec<PythonVersion>,
 
@@ -56,9 +59,13 @@ pub struct Cli {
     #[arg(long, value_name = "SECONDS", default_value_t = 300)]
     pub lock_timeout: u64,
 
-    /// Print failing artifacts only.
-    #[arg(short, long)]
+    /// Print failing artifacts and inputs that could not be checked only.
+    #[arg(short, long, conflicts_with = "verbose")]
     pub quiet: bool,
+
+    /// Also list every file named like a module that was not checked, and why.
+    #[arg(short, long)]
+    pub verbose: bool,
 
     /// Findings of this severity or worse make the exit code 1.
     #[arg(long, value_enum, default_value_t = FailOn::Error, value_name = "LEVEL")]
@@ -91,13 +98,6 @@ pub struct Cli {
     /// Print the documentation of a rule (id such as PYI001 or name such as missing-module-hook) and exit.
     #[arg(long, value_name = "RULE")]
     pub explain: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FailOn {
-    Error,
-    Warning,
-    Never,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

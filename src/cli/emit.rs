@@ -1,113 +1,143 @@
-//! Sends finished reports where the user asked: stdout in one format, report files, and on
-//! GitHub Actions the annotations, step summary and step outputs.
+//! Sends the run outcome where the user asked: report files, stdout in one format, stderr for
+//! inputs that could not be checked, and on GitHub Actions the annotations, step summary and
+//! step outputs. Every output renders the same [`RunOutcome`].
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, IsTerminal};
 use std::path::{Path, PathBuf};
 
-use crate::check::ArtifactReport;
-use crate::report::sarif::SarifOptions;
-use crate::report::{Totals, github, github_output, human, json, repo_path, sarif, step_summary};
+use crate::error::RunError;
+use crate::outcome::RunOutcome;
+use crate::report::{Context, Report, render, repo_path};
 
+use super::stdio;
 use super::write::{append, write_atomically};
 use super::{Cli, ColorChoice, Format};
 
-pub fn emit(cli: &Cli, reports: &[ArtifactReport], failed: bool) -> Result<(), String> {
-    let result = if failed { "fail" } else { "pass" };
-    let root = repo_path::repository_root();
-    let sarif_options = SarifOptions {
-        category: cli.sarif_category.clone(),
+/// Emits everything; the first error is returned after every other output was attempted, so a
+/// report file that cannot be written does not cost the user the rest.
+pub fn emit(cli: &Cli, outcome: &RunOutcome) -> Result<(), RunError> {
+    let context = Context {
+        root: repo_path::repository_root(),
+        sarif_category: cli.sarif_category.clone(),
+        sarif_file: cli.sarif.clone(),
+        color: use_color(cli.color),
+        quiet: cli.quiet,
+        verbose: cli.verbose,
     };
     let on_github = !cli.no_github && std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true");
+    let mut first_error = None;
+    let mut keep = |result: Result<(), RunError>| {
+        if let Err(error) = result
+            && first_error.is_none()
+        {
+            first_error = Some(error);
+        }
+    };
 
     if let Some(path) = &cli.sarif {
-        write_report_file(path, "SARIF report", |buffer| {
-            sarif::render(buffer, reports, &root, &sarif_options)
-        })?;
+        keep(write_report_file(
+            path,
+            "the SARIF report",
+            Report::Sarif,
+            outcome,
+            &context,
+        ));
     }
     if let Some(path) = &cli.json {
-        write_report_file(path, "JSON report", |buffer| {
-            json::render(buffer, reports, result)
-        })?;
+        keep(write_report_file(
+            path,
+            "the JSON report",
+            Report::Json,
+            outcome,
+            &context,
+        ));
     }
-
-    let stdout = io::stdout();
-    let mut out = stdout.lock();
-    let written = match cli.format {
-        Format::Human => {
-            let options = human::HumanOptions {
-                color: use_color(cli.color),
-                quiet: cli.quiet,
-            };
-            human::render(&mut out, reports, options).and_then(|()| {
-                if on_github {
-                    github::render(&mut out, reports, &root)
-                } else {
-                    Ok(())
-                }
-            })
-        }
-        Format::Json => json::render(&mut out, reports, result),
-        Format::Sarif => sarif::render(&mut out, reports, &root, &sarif_options),
-        Format::Github => github::render(&mut out, reports, &root),
+    let stdout_reports: &[Report] = match cli.format {
+        Format::Human if on_github => &[Report::Human, Report::Annotations],
+        Format::Human => &[Report::Human],
+        Format::Json => &[Report::Json],
+        Format::Sarif => &[Report::Sarif],
+        Format::Github => &[Report::Annotations],
     };
-    match written.and_then(|()| out.flush()) {
-        // A reader that stopped early (`| head`) is not a failure to run.
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
-            return Err(format!("cannot write the report: {e}"));
+    keep(write_stdout(stdout_reports, outcome, &context));
+    for entry in &outcome.entries {
+        if let Some(error) = entry.error() {
+            stdio::error_line(error);
         }
-        _ => {}
     }
-
     if on_github {
-        write_github_files(cli, reports, &root, result)?;
+        if let Some(path) = runner_file("GITHUB_STEP_SUMMARY") {
+            keep(append_report(
+                &path,
+                "the step summary",
+                Report::StepSummary,
+                outcome,
+                &context,
+            ));
+        }
+        if let Some(path) = runner_file("GITHUB_OUTPUT") {
+            keep(append_report(
+                &path,
+                "step outputs",
+                Report::StepOutputs,
+                outcome,
+                &context,
+            ));
+        }
     }
-    Ok(())
+    first_error.map_or(Ok(()), Err)
 }
 
-fn write_github_files(
-    cli: &Cli,
-    reports: &[ArtifactReport],
-    root: &Path,
-    result: &str,
-) -> Result<(), String> {
-    if let Some(path) = runner_file("GITHUB_STEP_SUMMARY") {
-        let summary = step_summary::render(reports, root, step_summary::MAX_BYTES);
-        append_to_runner_file(&path, "the step summary", &summary)?;
+fn write_stdout(
+    reports: &[Report],
+    outcome: &RunOutcome,
+    context: &Context,
+) -> Result<(), RunError> {
+    let mut buffer = Vec::new();
+    for report in reports {
+        render(*report, outcome, context, &mut buffer).map_err(RunError::Output)?;
     }
-    if let Some(path) = runner_file("GITHUB_OUTPUT") {
-        let totals = Totals::of(reports);
-        let staged: Vec<String> = reports
-            .iter()
-            .filter_map(|r| r.staged_path.as_ref())
-            .map(|p| p.display().to_string())
-            .collect();
-        let sarif_file = cli
-            .sarif
-            .as_ref()
-            .map(|p| p.display().to_string())
-            .unwrap_or_default();
-        let outputs = [
-            ("result", result.to_string()),
-            ("errors", totals.errors.to_string()),
-            ("warnings", totals.warnings.to_string()),
-            ("sarif-file", sarif_file),
-            ("staged", staged.join("\n")),
-        ];
-        append_to_runner_file(&path, "step outputs", &github_output::render(&outputs))?;
-    }
-    Ok(())
+    let text = String::from_utf8_lossy(&buffer);
+    stdio::print(&text).map_err(RunError::Output)
+}
+
+fn rendered(report: Report, outcome: &RunOutcome, context: &Context) -> Vec<u8> {
+    let mut buffer = Vec::new();
+    // Rendering into memory cannot fail for lack of room to write.
+    let _ = render(report, outcome, context, &mut buffer);
+    buffer
 }
 
 /// Renders a whole report, then replaces `path` with it in one step.
 fn write_report_file(
     path: &Path,
-    what: &str,
-    render: impl FnOnce(&mut Vec<u8>) -> io::Result<()>,
-) -> Result<(), String> {
-    let mut buffer = Vec::new();
-    render(&mut buffer).map_err(|e| e.to_string())?;
-    write_atomically(path, &buffer)
-        .map_err(|e| format!("{}: cannot write {what}: {e}", path.display()))
+    what: &'static str,
+    report: Report,
+    outcome: &RunOutcome,
+    context: &Context,
+) -> Result<(), RunError> {
+    write_atomically(path, &rendered(report, outcome, context)).map_err(|source| {
+        RunError::WriteReport {
+            path: path.to_path_buf(),
+            what,
+            source,
+        }
+    })
+}
+
+/// The runner reads these files after the step, so other steps' lines must stay.
+fn append_report(
+    path: &Path,
+    what: &'static str,
+    report: Report,
+    outcome: &RunOutcome,
+    context: &Context,
+) -> Result<(), RunError> {
+    append(path, &rendered(report, outcome, context)).map_err(|source| RunError::WriteReport {
+        path: path.to_path_buf(),
+        what,
+        source,
+    })
 }
 
 /// A file the Actions runner names in an environment variable; unset or empty means none.
@@ -115,12 +145,6 @@ fn runner_file(variable: &str) -> Option<PathBuf> {
     std::env::var_os(variable)
         .filter(|path| !path.is_empty())
         .map(PathBuf::from)
-}
-
-/// The runner reads these files after the step, so other steps' lines must stay.
-fn append_to_runner_file(path: &Path, what: &str, text: &str) -> Result<(), String> {
-    append(path, text.as_bytes())
-        .map_err(|e| format!("{}: cannot write {what}: {e}", path.display()))
 }
 
 fn use_color(choice: ColorChoice) -> bool {

@@ -1,93 +1,123 @@
-//! The command line: parse arguments, run the pipeline, emit the reports, choose the exit code.
-//!
-//! Exit codes: 0 every artifact passes the `--fail-on` policy, 1 at least one does not,
-//! 2 the tool could not do its job (usage, unreadable or unrecognisable input).
+//! The command line: parse arguments, discover, run the pipeline, emit the reports, and map
+//! the outcome to the exit code.
 
 mod args;
-mod collect;
 mod emit;
+mod stdio;
 mod write;
 
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::Parser;
 
 pub use args::{Cli, ColorChoice, FailOn, Format};
 
-use crate::check::{ArtifactReport, CheckOptions};
-use crate::judge::{RULES, Severity, find_rule};
+use crate::discover::cargo::CargoQuery;
+use crate::discover::{DiscoverRequest, IdentityOptions, discover};
+use crate::error::{RunError, exit};
+use crate::judge::{RULES, find_rule};
+use crate::pipeline::{Notice, Settings, run as run_pipeline};
+use crate::report::human::printable;
 
 /// Runs the binary: parses `std::env::args`, prints, and returns the exit code.
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {
+            // Help and version go to stdout, which a reader may have closed: not an error.
             let _ = error.print();
-            return ExitCode::from(if error.use_stderr() { 2 } else { 0 });
+            return ExitCode::from(if error.use_stderr() { exit::ERROR } else { 0 });
         }
     };
-    match run(&cli) {
-        Ok(code) => ExitCode::from(code),
-        Err(message) => {
-            eprintln!(
-                "pyinit-check: error: {}",
-                crate::report::human::printable(&message)
-            );
-            ExitCode::from(2)
+    ExitCode::from(run(&cli))
+}
+
+/// Runs a parsed command line and returns the exit code.
+pub fn run(cli: &Cli) -> u8 {
+    match try_run(cli) {
+        Ok(code) => code,
+        Err(error) => {
+            stdio::error_line(&error);
+            exit::ERROR
         }
     }
 }
 
-/// Runs a parsed command line; `Err` is the one-line message for exit code 2.
-pub fn run(cli: &Cli) -> Result<u8, String> {
+fn try_run(cli: &Cli) -> Result<u8, RunError> {
     if let Some(key) = &cli.explain {
         return explain(key);
     }
-    let jobs = collect::jobs(cli)?;
-    let options = CheckOptions {
-        module_name: cli.module_name.clone(),
-        python: cli.python.clone(),
+    refuse_one_file_for_two_reports(cli)?;
+    let request = DiscoverRequest {
+        paths: cli.paths.clone(),
+        cargo_json: cli.cargo_json.clone(),
+        cargo: CargoQuery {
+            manifest_path: cli.manifest_path.clone(),
+            target_dir: cli.target_dir.clone(),
+            target: cli.target.clone(),
+            profile: cli.profile.clone(),
+        },
+        identity: IdentityOptions {
+            module_name: cli.module_name.clone(),
+            python: cli.python.clone(),
+        },
     };
-    let reports = jobs
-        .iter()
-        .map(|job| collect::check_job(cli, job, &options))
-        .collect::<Result<Vec<_>, _>>()?;
-    let failed = fails_policy(&reports, cli.fail_on);
-    emit::emit(cli, &reports, failed)?;
-    Ok(u8::from(failed))
+    let settings = Settings {
+        stage: cli.stage,
+        lock_timeout: Duration::from_secs(cli.lock_timeout),
+        fail_on: cli.fail_on,
+    };
+    let outcome = run_pipeline(discover(&request), &settings, &mut |notice| match notice {
+        Notice::Waiting { lock } => {
+            stdio::message_line(&crate::stage::wait_message(lock));
+        }
+        Notice::Unexpected { artifact, outcome } => stdio::message_line(&format!(
+            "{}: {}",
+            printable(artifact.display()),
+            printable(outcome)
+        )),
+    });
+    emit::emit(cli, &outcome)?;
+    Ok(outcome.exit_code())
 }
 
-/// Whether the findings break the `--fail-on` policy.
-pub fn fails_policy(reports: &[ArtifactReport], fail_on: FailOn) -> bool {
-    let threshold = match fail_on {
-        FailOn::Error => Severity::Error,
-        FailOn::Warning => Severity::Warning,
-        FailOn::Never => return false,
+/// Two reports renamed onto one path would leave only the second.
+fn refuse_one_file_for_two_reports(cli: &Cli) -> Result<(), RunError> {
+    let (Some(sarif), Some(json)) = (&cli.sarif, &cli.json) else {
+        return Ok(());
     };
-    reports
-        .iter()
-        .flat_map(|r| &r.findings)
-        .any(|f| f.severity >= threshold)
+    let same = match (std::path::absolute(sarif), std::path::absolute(json)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => sarif == json,
+    };
+    if same {
+        return Err(RunError::SameReportFile {
+            path: sarif.clone(),
+        });
+    }
+    Ok(())
 }
 
-fn explain(key: &str) -> Result<u8, String> {
+fn explain(key: &str) -> Result<u8, RunError> {
     let Some(rule) = find_rule(key) else {
         let known: Vec<String> = RULES
             .iter()
             .map(|e| format!("{} {}", e.rule.id, e.rule.name))
             .collect();
-        return Err(format!(
-            "unknown rule `{key}`; known rules: {}",
-            known.join(", ")
-        ));
+        return Err(RunError::UnknownRule {
+            key: key.to_string(),
+            known: known.join(", "),
+        });
     };
-    println!(
-        "{} {} ({})\n\n{}\n\n{}",
+    stdio::print(&format!(
+        "{} {} ({})\n\n{}\n\n{}\n",
         rule.id,
         rule.name,
         rule.severity.label(),
         rule.summary,
         rule.help
-    );
-    Ok(0)
+    ))
+    .map_err(RunError::Output)?;
+    Ok(exit::PASS)
 }

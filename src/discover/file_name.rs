@@ -1,5 +1,5 @@
 //! What CPython makes of a file name: the module it imports it as, and the interpreters its
-//! suffix targets (loader-rules.md §1).
+//! suffix targets (docs/loader-rules.md §1).
 //!
 //! A file is importable as `m` only when its name is `m` + a suffix from
 //! `importlib.machinery.EXTENSION_SUFFIXES`; identifiers have no dots, so the module name is

@@ -1,252 +1,288 @@
-//! Discover: turn what the user named into the list of artifacts to check.
+//! Discover: turn what the user named into the inputs of the run, each resolved completely —
+//! where its bytes are and which module it must be — before anything is checked.
 //!
-//! A file is checked as given. A directory is searched recursively for files CPython could
-//! import as extension modules: a valid module file name inside directories that are valid
-//! package names, so vendored-library folders (`numpy.libs/`, `.dylibs/`) and versioned
-//! libraries (`libfoo.so.5`) are passed over, as the import system would.
+//! Every input yields something: an artifact to check, an input that cannot be checked (and
+//! why), or a note that it holds nothing to check. Module-like files that are not checked are
+//! listed with their reason. One file is one artifact however many ways it is named.
 
 pub mod cargo;
+mod error;
 mod file_name;
+mod identity;
+mod importable;
+mod scan;
 pub mod wheel;
 
+use std::collections::HashMap;
+use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use thiserror::Error;
-
+pub use error::DiscoverError;
 pub use file_name::{ModuleFileName, guess_module_of_unimportable, parse_module_file_name};
+pub use identity::{IdentityOptions, identify};
 
-use crate::hook::validate_component;
-use crate::judge::Location;
-use serde::Serialize;
+use crate::model::{
+    Artifact, ByteSource, CargoOutput, NothingToCheck, Origin, Unchecked, UncheckedReason,
+};
+use cargo::{CargoQuery, cargo_output_dirs};
 
-/// One file to check.
-#[derive(Debug, Clone)]
-pub struct Artifact {
-    pub path: PathBuf,
-    /// What CPython makes of the file name; `None` when no CPython would import a file so
-    /// named (only possible for files named explicitly).
-    pub file_name: Option<ModuleFileName>,
-    pub origin: Origin,
-    /// The module name and where it came from, when something other than the file name says
-    /// (cargo outputs: the project's configuration).
-    pub module: Option<(String, NameSource)>,
-    /// What the crate's source and configuration say, for cargo outputs: the `#[pymodule]`
-    /// items and near-miss settings. Used to explain a failure, never to decide it.
-    pub source: Option<SourceContext>,
-    /// For a wheel member: the wheel file and the member's path inside it. `path` is then the
-    /// two joined, for display.
-    pub wheel: Option<(PathBuf, String)>,
-}
-
-/// The crate-side view of an artifact.
+/// What to discover: paths, or a cargo build.
 #[derive(Debug, Clone, Default)]
-pub struct SourceContext {
-    pub pymodules: Vec<cargo::PyModuleItem>,
-    pub config_warnings: Vec<cargo::ConfigWarning>,
-}
-/// How an artifact came to be checked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Origin {
-    /// Named on the command line.
-    Path,
-    /// Found by scanning a directory.
-    DirectoryScan,
-    /// A cargo build output: its file name is cargo's, the module name comes from the config.
-    Cargo,
+pub struct DiscoverRequest {
+    pub paths: Vec<PathBuf>,
+    /// `--cargo-json FILE|-`: the cdylibs a cargo build reported.
+    pub cargo_json: Option<PathBuf>,
+    pub cargo: CargoQuery,
+    pub identity: IdentityOptions,
 }
 
-/// Where the module name came from, most authoritative first.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case", tag = "kind")]
-pub enum NameSource {
-    /// `--module-name`.
-    CommandLine,
-    /// What CPython derives from the file name.
-    FileName,
-    /// A configuration key (`[tool.maturin] module-name`, `[lib] name`, ...).
-    Config { key: String, location: Location },
+/// One input of the run.
+#[derive(Debug)]
+pub enum Found {
+    Artifact(Box<Artifact>),
+    /// Cannot be checked; `path` is what the user or the scan named.
+    Failed {
+        path: PathBuf,
+        error: DiscoverError,
+    },
+    NothingToCheck {
+        path: PathBuf,
+        reason: NothingToCheck,
+    },
 }
 
-impl NameSource {
-    pub fn describe(&self) -> String {
-        match self {
-            NameSource::CommandLine => "--module-name".into(),
-            NameSource::FileName => "file name".into(),
-            NameSource::Config { key, .. } => key.clone(),
+/// Everything discovered, in a stable order.
+#[derive(Debug, Default)]
+pub struct Discovery {
+    pub found: Vec<Found>,
+    pub unchecked: Vec<Unchecked>,
+}
+
+/// Discovers the run's inputs. Never fails as a whole: a bad input is a [`Found::Failed`].
+pub fn discover(request: &DiscoverRequest) -> Discovery {
+    let mut discovery = Discovery::default();
+    let mut sink = Sink {
+        found: &mut discovery.found,
+        unchecked: &mut discovery.unchecked,
+        seen: HashMap::new(),
+        identity: &request.identity,
+    };
+    if let Some(messages) = &request.cargo_json {
+        let result = cargo::discover_from_build_messages_file(messages, &request.cargo);
+        sink.cargo(messages.clone(), result);
+    } else if request.paths.is_empty() {
+        let subject = request
+            .cargo
+            .manifest_path
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("Cargo.toml"));
+        sink.cargo(subject, cargo::discover_from_metadata(&request.cargo));
+    } else {
+        for path in &request.paths {
+            sink.path(path);
         }
+    }
+    discovery
+}
+
+/// A file's identity on disk: two names with the same key are one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct FileKey {
+    device: u64,
+    inode: u64,
+}
+
+impl FileKey {
+    fn of(path: &Path) -> io::Result<FileKey> {
+        let metadata = fs::metadata(path)?;
+        FileKey::from_metadata(&metadata).ok_or_else(|| io::Error::other("no file identity"))
+    }
+
+    #[cfg(unix)]
+    fn from_metadata(metadata: &fs::Metadata) -> Option<FileKey> {
+        use std::os::unix::fs::MetadataExt;
+        Some(FileKey {
+            device: metadata.dev(),
+            inode: metadata.ino(),
+        })
+    }
+
+    /// Without a stable file identity in std, names that differ count as different files.
+    #[cfg(not(unix))]
+    fn from_metadata(_: &fs::Metadata) -> Option<FileKey> {
+        None
     }
 }
 
-#[derive(Debug, Error)]
-pub enum DiscoverError {
-    #[error("{path}: no such file or directory")]
-    NotFound { path: PathBuf },
-    #[error("{path}: cannot read: {source}")]
-    Unreadable { path: PathBuf, source: io::Error },
-    #[error("{path}: no Python extension modules found in this directory")]
-    NothingInDirectory { path: PathBuf },
-    #[error("{path}: not a file or directory")]
-    NotAFile { path: PathBuf },
-    #[error(transparent)]
-    Wheel(#[from] wheel::WheelError),
-    #[error("{path}: no Python extension modules in this wheel")]
-    NothingInWheel { path: PathBuf },
+/// Collects inputs in order, dropping later names of a file already taken.
+pub(crate) struct Sink<'a> {
+    found: &'a mut Vec<Found>,
+    pub(crate) unchecked: &'a mut Vec<Unchecked>,
+    /// `(file, wheel member)` → the path it was first taken as.
+    seen: HashMap<(FileKey, Option<String>), PathBuf>,
+    identity: &'a IdentityOptions,
 }
 
-/// Expands the user's paths into artifacts, in a stable order.
-pub fn discover_paths(paths: &[PathBuf]) -> Result<Vec<Artifact>, DiscoverError> {
-    let mut artifacts = Vec::new();
-    for path in paths {
-        let metadata = std::fs::metadata(path).map_err(|source| match source.kind() {
-            io::ErrorKind::NotFound => DiscoverError::NotFound { path: path.clone() },
-            _ => DiscoverError::Unreadable {
-                path: path.clone(),
-                source,
-            },
-        })?;
+impl Sink<'_> {
+    fn path(&mut self, path: &Path) {
+        let metadata = match fs::metadata(path) {
+            Ok(metadata) => metadata,
+            Err(source) if source.kind() == io::ErrorKind::NotFound => {
+                let error = if fs::symlink_metadata(path).is_ok() {
+                    DiscoverError::DanglingLink {
+                        path: path.to_path_buf(),
+                    }
+                } else {
+                    DiscoverError::NotFound {
+                        path: path.to_path_buf(),
+                    }
+                };
+                return self.failed(path.to_path_buf(), error);
+            }
+            Err(source) => {
+                let path = path.to_path_buf();
+                return self.failed(path.clone(), DiscoverError::Unreadable { path, source });
+            }
+        };
         if metadata.is_dir() {
-            let before = artifacts.len();
-            walk_directory(path, &mut artifacts)?;
-            if artifacts.len() == before {
-                return Err(DiscoverError::NothingInDirectory { path: path.clone() });
+            if scan::scan_directory(path, self) == 0 {
+                let path = path.to_path_buf();
+                self.failed(path.clone(), DiscoverError::NothingInDirectory { path });
             }
         } else if metadata.is_file() && wheel::is_wheel(path) {
-            let before = artifacts.len();
-            push_wheel_members(path, Origin::Path, &mut artifacts)?;
-            if artifacts.len() == before {
-                return Err(DiscoverError::NothingInWheel { path: path.clone() });
-            }
+            self.wheel(path, Origin::Path);
         } else if metadata.is_file() {
-            let file_name = path
-                .file_name()
-                .and_then(|n| n.to_str())
-                .and_then(parse_module_file_name);
-            artifacts.push(Artifact {
-                path: path.clone(),
-                file_name,
-                origin: Origin::Path,
-                module: None,
-                source: None,
-                wheel: None,
-            });
+            self.file(path, &metadata, Origin::Path);
         } else {
-            return Err(DiscoverError::NotAFile { path: path.clone() });
+            let path = path.to_path_buf();
+            self.failed(path.clone(), DiscoverError::NotAFile { path });
         }
     }
-    Ok(artifacts)
-}
 
-/// Adds the modules a wheel holds, each named `<wheel>/<member>`.
-fn push_wheel_members(
-    path: &Path,
-    origin: Origin,
-    out: &mut Vec<Artifact>,
-) -> Result<(), DiscoverError> {
-    for module in wheel::wheel_modules(path)? {
-        out.push(Artifact {
-            path: path.join(&module.member),
-            file_name: Some(module.file_name),
-            origin,
-            module: None,
-            source: None,
-            wheel: Some((path.to_path_buf(), module.member)),
-        });
+    pub(crate) fn failed(&mut self, path: PathBuf, error: DiscoverError) {
+        self.found.push(Found::Failed { path, error });
     }
-    Ok(())
-}
 
-fn walk_directory(dir: &Path, out: &mut Vec<Artifact>) -> Result<(), DiscoverError> {
-    let unreadable = |source| DiscoverError::Unreadable {
-        path: dir.to_path_buf(),
-        source,
-    };
-    let mut entries = std::fs::read_dir(dir)
-        .map_err(unreadable)?
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(unreadable)?;
-    entries.sort_by_key(|entry| entry.file_name());
-    for entry in entries {
-        let path = entry.path();
-        let Some(name) = entry.file_name().to_str().map(str::to_owned) else {
-            continue; // not UTF-8: no Python module or package can be named so
+    /// Whether `path` (or its member) is new; records it as taken.
+    fn first_time(&mut self, path: &Path, key: Option<FileKey>, member: Option<&str>) -> bool {
+        let Some(key) = key else {
+            return true;
         };
-        // Symlinked directories are not followed, so a link cycle cannot trap the walk.
-        let file_type = entry
-            .file_type()
-            .map_err(|source| DiscoverError::Unreadable {
-                path: path.clone(),
-                source,
-            })?;
-        if file_type.is_dir() {
-            if validate_component(&name).is_ok() {
-                walk_directory(&path, out)?;
+        let shown = match member {
+            Some(member) => path.join(member),
+            None => path.to_path_buf(),
+        };
+        match self.seen.get(&(key, member.map(str::to_owned))) {
+            Some(first) => {
+                self.unchecked.push(Unchecked {
+                    path: shown,
+                    reason: UncheckedReason::Duplicate { of: first.clone() },
+                });
+                false
             }
-        } else if wheel::is_wheel(&path) && path.is_file() {
-            push_wheel_members(&path, Origin::DirectoryScan, out)?;
-        } else if let Some(file_name) = parse_module_file_name(&name)
-            && path.is_file()
-        {
-            out.push(Artifact {
-                path,
-                file_name: Some(file_name),
-                origin: Origin::DirectoryScan,
-                module: None,
-                source: None,
-                wheel: None,
+            None => {
+                self.seen.insert((key, member.map(str::to_owned)), shown);
+                true
+            }
+        }
+    }
+
+    pub(crate) fn file(&mut self, path: &Path, metadata: &fs::Metadata, origin: Origin) {
+        if !self.first_time(path, FileKey::from_metadata(metadata), None) {
+            return;
+        }
+        let file_name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        // A file named inside cargo's output layout is staged like a discovered one.
+        let bytes = match (origin, cargo_output_dirs(path)) {
+            (Origin::Path, Some((target_dir, profile_dir))) => ByteSource::Cargo(CargoOutput {
+                path: path.to_path_buf(),
+                target_dir,
+                profile_dir,
+            }),
+            _ => ByteSource::File(path.to_path_buf()),
+        };
+        self.found.push(Found::Artifact(Box::new(Artifact {
+            path: path.to_path_buf(),
+            origin,
+            bytes,
+            identity: identify(&file_name, None, self.identity),
+            crate_context: None,
+        })));
+    }
+
+    pub(crate) fn wheel(&mut self, path: &Path, origin: Origin) {
+        let key = FileKey::of(path).ok();
+        if !self.first_time(path, key, None) {
+            return;
+        }
+        let listing = match wheel::wheel_modules(path) {
+            Ok(listing) => listing,
+            Err(error) => return self.failed(path.to_path_buf(), error.into()),
+        };
+        for (member, reason) in listing.not_checked {
+            self.unchecked.push(Unchecked {
+                path: path.join(member),
+                reason,
             });
         }
+        if listing.modules.is_empty() {
+            self.found.push(Found::NothingToCheck {
+                path: path.to_path_buf(),
+                reason: NothingToCheck::NoModulesInWheel,
+            });
+        }
+        for module in listing.modules {
+            if !self.first_time(path, key, Some(&module.member)) {
+                continue;
+            }
+            let file_name = module.member.rsplit('/').next().unwrap_or(&module.member);
+            self.found.push(Found::Artifact(Box::new(Artifact {
+                path: path.join(&module.member),
+                origin,
+                identity: identify(file_name, None, self.identity),
+                bytes: ByteSource::WheelMember {
+                    wheel: path.to_path_buf(),
+                    member: module.member,
+                },
+                crate_context: None,
+            })));
+        }
     }
-    Ok(())
+
+    fn cargo(
+        &mut self,
+        subject: PathBuf,
+        result: Result<Vec<cargo::CargoArtifact>, cargo::CargoError>,
+    ) {
+        let built = match result {
+            Ok(built) => built,
+            Err(error) => return self.failed(subject, error.into()),
+        };
+        for output in built {
+            let file_name = output
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let configured = Some((output.module.clone(), output.module_source.clone()));
+            self.found.push(Found::Artifact(Box::new(Artifact {
+                path: output.path.clone(),
+                origin: Origin::Cargo,
+                identity: identify(&file_name, configured, self.identity),
+                crate_context: Some(output.crate_context()),
+                bytes: ByteSource::Cargo(CargoOutput {
+                    path: output.path,
+                    target_dir: output.target_dir,
+                    profile_dir: output.profile_dir,
+                }),
+            })));
+        }
+    }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn directory_scan_skips_vendored_and_versioned_libraries() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        for rel in [
-            "pkg/_core.cpython-312-x86_64-linux-gnu.so",
-            "pkg/sub/fast.abi3.so",
-            "pkg/__init__.py",
-            "numpy.libs/libopenblas-1a2b.so",
-            "pkg/.dylibs/libz.so",
-            "pkg/libfoo.so.5",
-            "pkg/notes.txt",
-        ] {
-            let path = root.join(rel);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(&path, b"x").unwrap();
-        }
-        let found = discover_paths(&[root.to_path_buf()]).unwrap();
-        let names: Vec<_> = found
-            .iter()
-            .map(|a| a.path.strip_prefix(root).unwrap().to_path_buf())
-            .collect();
-        assert_eq!(
-            names,
-            vec![
-                PathBuf::from("pkg/_core.cpython-312-x86_64-linux-gnu.so"),
-                PathBuf::from("pkg/sub/fast.abi3.so")
-            ]
-        );
-        assert!(found.iter().all(|a| a.origin == Origin::DirectoryScan));
-    }
-
-    #[test]
-    fn missing_paths_and_empty_directories_are_errors() {
-        let dir = tempfile::tempdir().unwrap();
-        let missing = dir.path().join("nope.so");
-        let err = discover_paths(std::slice::from_ref(&missing)).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            format!("{}: no such file or directory", missing.display())
-        );
-        let err = discover_paths(&[dir.path().to_path_buf()]).unwrap_err();
-        assert!(matches!(err, DiscoverError::NothingInDirectory { .. }));
-    }
-}
+mod tests;

@@ -12,8 +12,9 @@ use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 
-use super::file_name::{ModuleFileName, parse_module_file_name};
-use crate::hook::validate_component;
+use super::file_name::ModuleFileName;
+use super::importable::{Classification, classify};
+use crate::model::UncheckedReason;
 
 /// The most a single member may inflate to. Real extension modules are megabytes; a debug
 /// build may be a few hundred.
@@ -53,8 +54,15 @@ pub fn is_wheel(path: &Path) -> bool {
         .is_some_and(|ext| ext.eq_ignore_ascii_case("whl"))
 }
 
+/// A wheel's members: the modules to check and the module-like members that are not.
+#[derive(Debug, Clone, Default)]
+pub struct WheelListing {
+    pub modules: Vec<WheelModule>,
+    pub not_checked: Vec<(String, UncheckedReason)>,
+}
+
 /// Lists the members CPython could import once the wheel is installed.
-pub fn wheel_modules(path: &Path) -> Result<Vec<WheelModule>, WheelError> {
+pub fn wheel_modules(path: &Path) -> Result<WheelListing, WheelError> {
     let archive = open(path)?;
     if archive.len() > MAX_MEMBERS {
         return Err(WheelError::TooManyMembers {
@@ -62,22 +70,28 @@ pub fn wheel_modules(path: &Path) -> Result<Vec<WheelModule>, WheelError> {
             count: archive.len(),
         });
     }
-    let mut modules = Vec::new();
+    let mut listing = WheelListing::default();
     for member in archive.file_names() {
         let member = member.map_err(|e| WheelError::NotZip {
             path: path.to_path_buf(),
             reason: e.to_string(),
         })?;
-        if let Some(file_name) = importable_member(&member) {
-            modules.push(WheelModule {
+        match classify_member(&member) {
+            Classification::Module(file_name) => listing.modules.push(WheelModule {
                 member: member.into_owned(),
                 file_name,
-            });
+            }),
+            Classification::NotChecked(reason) => {
+                listing.not_checked.push((member.into_owned(), reason));
+            }
+            Classification::Ignored => {}
         }
     }
-    modules.sort_by(|a, b| a.member.cmp(&b.member));
-    modules.dedup_by(|a, b| a.member == b.member);
-    Ok(modules)
+    listing.modules.sort_by(|a, b| a.member.cmp(&b.member));
+    listing.modules.dedup_by(|a, b| a.member == b.member);
+    listing.not_checked.sort_by(|a, b| a.0.cmp(&b.0));
+    listing.not_checked.dedup_by(|a, b| a.0 == b.0);
+    Ok(listing)
 }
 
 /// Inflates one member into memory, refusing to go past [`MAX_MEMBER_BYTES`] whatever its
@@ -121,15 +135,14 @@ fn open(path: &Path) -> Result<zip::ZipArchive<File>, WheelError> {
     })
 }
 
-/// A member path that installs as an importable module: every directory a valid package
-/// name (so no `..`, no absolute paths, no `numpy.libs/`), the last part a module file name.
-fn importable_member(member: &str) -> Option<ModuleFileName> {
-    let mut parts: Vec<&str> = member.split('/').collect();
-    let name = parts.pop()?;
-    if parts.iter().any(|dir| validate_component(dir).is_err()) {
-        return None;
-    }
-    parse_module_file_name(name)
+/// A member as the install would place it. The archive root is an import root, with an
+/// empty name; `..`, absolute paths and `numpy.libs/` are never package directories.
+fn classify_member(member: &str) -> Classification {
+    let mut dirs: Vec<&str> = std::iter::once("").chain(member.split('/')).collect();
+    let Some(name) = dirs.pop() else {
+        return Classification::Ignored;
+    };
+    classify(&dirs, name)
 }
 
 #[cfg(test)]
@@ -158,10 +171,24 @@ mod tests {
             ("../../escape.so", b"x"),
             ("/abs/evil.so", b"x"),
             ("pkg-1.0.dist-info/RECORD", b""),
+            ("pkg-1.0.data/scripts/tool", b""),
         ]);
-        let modules = wheel_modules(w.path()).unwrap();
-        let names: Vec<&str> = modules.iter().map(|m| m.member.as_str()).collect();
+        let listing = wheel_modules(w.path()).unwrap();
+        let names: Vec<&str> = listing.modules.iter().map(|m| m.member.as_str()).collect();
         assert_eq!(names, ["pkg/_core.cpython-312-x86_64-linux-gnu.so"]);
+        let skipped: Vec<&str> = listing
+            .not_checked
+            .iter()
+            .map(|(m, _)| m.as_str())
+            .collect();
+        assert_eq!(
+            skipped,
+            [
+                "../../escape.so",
+                "/abs/evil.so",
+                "pkg.libs/libblas-1a2b.so"
+            ]
+        );
         assert_eq!(read_member(w.path(), names[0]).unwrap(), b"x");
     }
 

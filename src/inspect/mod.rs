@@ -1,29 +1,34 @@
 //! Inspect: answer "does this binary export these names the way its loader resolves them?"
 //!
-//! Inspection takes bytes (a mapping or an in-memory buffer) and the names to look up; it
+//! [`open`] takes bytes (a mapping or an in-memory buffer) and reads only the headers; it
 //! never opens files and holds no global state, so wheel members and many artifacts in
 //! parallel go through the same code. Each format lives in its own folder and performs the
 //! same targeted lookup its loader does (ELF hash tables, Mach-O export trie, PE export name
-//! table), so a passing check touches a handful of pages whatever the file's size. Only when
-//! none of the wanted names resolves does a format scan its exports for other hook names, to
-//! suggest a fix.
+//! table), so a passing check touches a handful of pages whatever the file's size.
+//!
+//! Facts are answered on demand, per slice ([`SliceView`]): a rule asks for a lookup, and
+//! only a rule that needs it asks for a scan of every export (to suggest the hook a file
+//! exports instead). What was asked is remembered, so the report shows what was looked at.
 
 pub mod elf;
 mod error;
 #[cfg(test)]
 mod hostile;
 pub mod macho;
+mod miss;
 pub mod pe;
 mod read;
 
+use std::cell::RefCell;
+
 pub use error::InspectError;
+pub use miss::{MissReason, Unsearchable};
 pub use read::Reader;
 
-use serde::Serialize;
+use crate::hook::HOOK_PREFIXES;
 
 /// The container format of a file, as told by its magic number.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BinaryFormat {
     Elf,
     MachO,
@@ -44,8 +49,7 @@ impl BinaryFormat {
 }
 
 /// What kind of object a slice is; only a shared library can be an extension module.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case", tag = "kind", content = "detail")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ObjectKind {
     SharedLibrary,
     Executable,
@@ -66,17 +70,15 @@ impl ObjectKind {
 }
 
 /// How one name fared in a slice's export lookup.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case", tag = "outcome", content = "detail")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LookupOutcome {
     /// Defined here and resolvable by name.
     Exported,
     /// Resolvable by name, but the loader follows it elsewhere (PE forwarder `DLL.Name`,
     /// Mach-O re-export); carries the target as the file states it.
     Forwarded(String),
-    /// Not resolvable by name. The text says why when the format can tell cheaply
-    /// ("hidden visibility", "ordinal-only export", "not in the export trie", ...).
-    Missing(String),
+    /// Not resolvable by name, and why.
+    Missing(MissReason),
 }
 
 impl LookupOutcome {
@@ -93,6 +95,13 @@ pub trait ExportTable {
     /// Lists exported C names starting with any of `prefixes`. Walks the whole export
     /// table, so it is called only on the failure path.
     fn exported_with_prefixes(&self, prefixes: &[&str]) -> Result<Vec<String>, InspectError>;
+
+    /// A closer look at why `symbol` missed, when the format can tell more by scanning its
+    /// whole table (PE: an unsorted name table, ordinal-only exports). Only for messages.
+    fn explain_miss(&self, symbol: &str, reason: MissReason) -> Result<MissReason, InspectError> {
+        let _ = symbol;
+        Ok(reason)
+    }
 }
 
 /// One image in a file: the whole file for thin formats, one architecture of a fat file.
@@ -100,27 +109,101 @@ pub struct Slice<'a> {
     /// Architecture as the platform's tools name it (`x86_64`, `aarch64`, `arm64`, `i386`, ...).
     pub arch: String,
     pub kind: ObjectKind,
-    /// `None` when the image has no table the loader could search at all; the string says why
-    /// (for example "no DT_GNU_HASH or DT_HASH in the dynamic section").
-    pub exports: Result<Box<dyn ExportTable + 'a>, String>,
+    /// `Err` when the image has no table the loader could search at all.
+    pub exports: Result<Box<dyn ExportTable + 'a>, Unsearchable>,
 }
 
-/// Lookups for one slice, ready for judging.
-#[derive(Debug, Clone, Serialize)]
-pub struct SliceReport {
+/// A file opened for inspection: its format and one view per loadable image.
+pub struct Binary<'a> {
+    pub format: BinaryFormat,
+    pub slices: Vec<SliceView<'a>>,
+}
+
+/// One slice, answering questions on demand and remembering what it was asked.
+pub struct SliceView<'a> {
+    slice: Slice<'a>,
+    lookups: RefCell<Vec<(String, LookupOutcome)>>,
+    hooks: RefCell<Option<Vec<String>>>,
+}
+
+impl<'a> SliceView<'a> {
+    pub fn new(slice: Slice<'a>) -> Self {
+        SliceView {
+            slice,
+            lookups: RefCell::new(Vec::new()),
+            hooks: RefCell::new(None),
+        }
+    }
+
+    pub fn arch(&self) -> &str {
+        &self.slice.arch
+    }
+
+    pub fn kind(&self) -> &ObjectKind {
+        &self.slice.kind
+    }
+
+    /// `symbol` looked up as the loader does (once; later calls reuse the answer).
+    pub fn lookup(&self, symbol: &str) -> Result<LookupOutcome, InspectError> {
+        if let Some((_, outcome)) = self.lookups.borrow().iter().find(|(n, _)| n == symbol) {
+            return Ok(outcome.clone());
+        }
+        let outcome = match &self.slice.exports {
+            Ok(table) => table.lookup(symbol)?,
+            Err(why) => LookupOutcome::Missing(MissReason::Unsearchable(*why)),
+        };
+        self.lookups
+            .borrow_mut()
+            .push((symbol.to_string(), outcome.clone()));
+        Ok(outcome)
+    }
+
+    /// Every exported name CPython could take for an entry point (`PyInit*`, `PyModExport*`).
+    /// Scans the whole export table, so only rules that explain a failure ask for it.
+    pub fn exported_hooks(&self) -> Result<Vec<String>, InspectError> {
+        if let Some(hooks) = self.hooks.borrow().as_ref() {
+            return Ok(hooks.clone());
+        }
+        let hooks = match &self.slice.exports {
+            Ok(table) => table.exported_with_prefixes(&HOOK_PREFIXES)?,
+            Err(_) => Vec::new(),
+        };
+        *self.hooks.borrow_mut() = Some(hooks.clone());
+        Ok(hooks)
+    }
+
+    /// The most precise reason for a miss the format can give (scans, so for messages only).
+    pub fn explain_miss(
+        &self,
+        symbol: &str,
+        reason: MissReason,
+    ) -> Result<MissReason, InspectError> {
+        match &self.slice.exports {
+            Ok(table) => table.explain_miss(symbol, reason),
+            Err(_) => Ok(reason),
+        }
+    }
+
+    /// What was asked of this slice, for the report.
+    pub fn summary(&self) -> SliceSummary {
+        SliceSummary {
+            arch: self.slice.arch.clone(),
+            kind: self.slice.kind.clone(),
+            lookups: self.lookups.borrow().clone(),
+            exported_hooks: self.hooks.borrow().clone(),
+        }
+    }
+}
+
+/// What one slice was asked and answered, for reports.
+#[derive(Debug, Clone)]
+pub struct SliceSummary {
     pub arch: String,
     pub kind: ObjectKind,
-    /// One entry per wanted name, in the order asked.
+    /// Every lookup made, in the order asked.
     pub lookups: Vec<(String, LookupOutcome)>,
-    /// Other hook-like exports, filled only when no wanted name resolved.
-    pub other_hooks: Vec<String>,
-}
-
-/// Everything inspection learnt about one file.
-#[derive(Debug, Clone, Serialize)]
-pub struct Inspection {
-    pub format: BinaryFormat,
-    pub slices: Vec<SliceReport>,
+    /// The entry-point names it exports, when a rule scanned for them.
+    pub exported_hooks: Option<Vec<String>>,
 }
 
 /// Recognises the format from the magic number.
@@ -154,12 +237,9 @@ fn is_prefix_of_a_magic(bytes: &[u8]) -> bool {
     bytes.len() < 4 && MAGICS.iter().any(|magic| magic.starts_with(bytes))
 }
 
-/// Parses `bytes` and looks up each of `wanted` in every slice.
-pub fn inspect(
-    bytes: &[u8],
-    wanted: &[&str],
-    hook_prefixes: &[&str],
-) -> Result<Inspection, InspectError> {
+/// Recognises the format and reads the headers of every slice; lookups happen later, on
+/// demand.
+pub fn open(bytes: &[u8]) -> Result<Binary<'_>, InspectError> {
     let format = detect(bytes)?;
     let slices = match format {
         BinaryFormat::Elf => vec![elf::open(bytes)?],
@@ -167,46 +247,8 @@ pub fn inspect(
         BinaryFormat::MachOFat => macho::open_fat(bytes)?,
         BinaryFormat::Pe => vec![pe::open(bytes)?],
     };
-    let slices = slices
-        .into_iter()
-        .map(|slice| report_slice(slice, wanted, hook_prefixes))
-        .collect::<Result<_, _>>()?;
-    Ok(Inspection { format, slices })
-}
-
-fn report_slice(
-    slice: Slice<'_>,
-    wanted: &[&str],
-    hook_prefixes: &[&str],
-) -> Result<SliceReport, InspectError> {
-    let table = match &slice.exports {
-        Ok(table) => table,
-        Err(why) => {
-            let lookups = wanted
-                .iter()
-                .map(|name| (name.to_string(), LookupOutcome::Missing(why.clone())))
-                .collect();
-            return Ok(SliceReport {
-                arch: slice.arch,
-                kind: slice.kind,
-                lookups,
-                other_hooks: Vec::new(),
-            });
-        }
-    };
-    let mut lookups = Vec::with_capacity(wanted.len());
-    for name in wanted {
-        lookups.push((name.to_string(), table.lookup(name)?));
-    }
-    let other_hooks = if lookups.iter().any(|(_, outcome)| outcome.is_resolvable()) {
-        Vec::new()
-    } else {
-        table.exported_with_prefixes(hook_prefixes)?
-    };
-    Ok(SliceReport {
-        arch: slice.arch,
-        kind: slice.kind,
-        lookups,
-        other_hooks,
+    Ok(Binary {
+        format,
+        slices: slices.into_iter().map(SliceView::new).collect(),
     })
 }

@@ -1,41 +1,51 @@
-//! Everything known about one artifact before judging: where it is, which module and
-//! interpreters it is for, and what inspection found. Rules read this and nothing else.
-
-use std::path::PathBuf;
-
-use serde::Serialize;
+//! What rules read: the artifact as discover resolved it, the hook names its module implies,
+//! and the opened binary, whose slices answer lookups on demand.
 
 use crate::hook::{HookNames, ModuleNameError};
-use crate::inspect::{InspectError, Inspection};
-use crate::python::PythonTargets;
-
-pub use crate::discover::{NameSource, Origin, SourceContext};
-
-/// Where the Python versions came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum VersionSource {
-    CommandLine,
-    FileSuffix,
-    None,
-}
+use crate::inspect::{Binary, BinaryFormat, InspectError, LookupOutcome, ObjectKind, SliceView};
+use crate::model::Artifact;
 
 /// The input to every rule.
-#[derive(Debug)]
-pub struct Facts {
-    pub path: PathBuf,
-    pub origin: Origin,
-    /// Whether some CPython would import a file of this name.
-    pub importable_name: bool,
-    /// The full module name as given (possibly dotted).
-    pub module: String,
-    pub name_source: NameSource,
-    pub python: PythonTargets,
-    pub version_source: VersionSource,
-    pub hooks: Result<HookNames, ModuleNameError>,
-    /// `Err` only for files a directory scan found: a named file that cannot be inspected stops
-    /// the run before judging.
-    pub inspection: Result<Inspection, InspectError>,
-    /// The crate's `#[pymodule]` items and configuration warnings, for cargo outputs.
-    pub source: Option<SourceContext>,
+pub struct Facts<'f, 'b> {
+    pub artifact: &'f Artifact,
+    pub hooks: &'f Result<HookNames, ModuleNameError>,
+    pub binary: &'f Binary<'b>,
+}
+
+impl<'f, 'b> Facts<'f, 'b> {
+    pub fn format(&self) -> BinaryFormat {
+        self.binary.format
+    }
+
+    /// The slices that could be loaded as an extension module.
+    pub fn shared_libraries(&self) -> impl Iterator<Item = &'f SliceView<'b>> {
+        self.binary
+            .slices
+            .iter()
+            .filter(|slice| *slice.kind() == ObjectKind::SharedLibrary)
+    }
+
+    /// "arm64 slice: " for a fat file, nothing for a thin one.
+    pub fn slice_prefix(&self, slice: &SliceView<'_>) -> String {
+        if self.binary.format == BinaryFormat::MachOFat {
+            format!("{} slice: ", slice.arch())
+        } else {
+            String::new()
+        }
+    }
+}
+
+/// How the module's two hooks fare in one slice.
+pub struct HookLookups {
+    pub init: LookupOutcome,
+    pub mod_export: LookupOutcome,
+}
+
+impl HookLookups {
+    pub fn of(slice: &SliceView<'_>, hooks: &HookNames) -> Result<Self, InspectError> {
+        Ok(HookLookups {
+            init: slice.lookup(&hooks.init)?,
+            mod_export: slice.lookup(&hooks.mod_export)?,
+        })
+    }
 }

@@ -1,12 +1,11 @@
 //! What a rule says about an artifact: the data every reporter renders and none recomputes.
 
-use std::path::PathBuf;
+use std::fmt;
 
-use serde::{Serialize, Serializer};
+pub use crate::model::Location;
 
 /// How bad a finding is. Ordered so that `max()` gives the worst.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
     Note,
     Warning,
@@ -37,28 +36,16 @@ pub struct Rule {
     pub severity: Severity,
 }
 
-impl Serialize for &'static Rule {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.id)
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
     }
 }
 
-/// A place a finding points at: a source line or the artifact itself.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Location {
-    pub path: PathBuf,
-    /// 1-based; `None` for the whole file.
-    pub line: Option<u32>,
-    /// What is at this place ("#[pymodule] fn string_sum", "Cargo.toml [lib] name").
-    pub label: String,
-}
-
 /// One thing a rule found.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Finding {
-    #[serde(rename = "rule_id")]
     pub rule: &'static Rule,
-    pub rule_name: &'static str,
     pub severity: Severity,
     /// First sentence stands alone.
     pub message: String,
@@ -74,7 +61,6 @@ impl Finding {
     pub fn new(rule: &'static Rule, message: impl Into<String>) -> Self {
         Finding {
             rule,
-            rule_name: rule.name,
             severity: rule.severity,
             message: message.into(),
             help: None,

@@ -1,23 +1,22 @@
 //! Judge: run every rule over an artifact's facts and collect the findings.
 //!
 //! Rules live one per file in `rules/`; each names itself, explains itself in its `Rule`
-//! and returns findings. Adding a rule is one file plus one line in [`RULES`].
+//! and returns findings. Adding a rule is one file plus one line in [`RULES`]. Judge reads
+//! the artifact model and the opened binary; it knows nothing of how either was found.
 
 mod facts;
 mod finding;
 pub mod rules;
 
-pub use facts::{Facts, NameSource, Origin, VersionSource};
+pub use facts::{Facts, HookLookups};
 pub use finding::{Finding, Location, Rule, Severity};
 
-use serde::Serialize;
-
-use crate::inspect::{BinaryFormat, LookupOutcome, SliceReport};
+use crate::inspect::InspectError;
 
 /// A rule: its documentation and its check.
 pub struct RuleEntry {
     pub rule: &'static Rule,
-    pub check: fn(&Facts) -> Vec<Finding>,
+    pub check: fn(&Facts) -> Result<Vec<Finding>, InspectError>,
 }
 
 /// Every rule, in id order.
@@ -47,13 +46,20 @@ pub const RULES: &[RuleEntry] = &[
         check: rules::forwarded_hook::check,
     },
     RuleEntry {
-        rule: &rules::skipped_file::RULE,
-        check: rules::skipped_file::check,
-    },
-    RuleEntry {
         rule: &rules::module_name_typo::RULE,
         check: rules::module_name_typo::check,
     },
+    RuleEntry {
+        rule: &rules::module_name_conflict::RULE,
+        check: rules::module_name_conflict::check,
+    },
+];
+
+/// Ids that were used once and are never to be reused.
+pub const RETIRED_RULE_IDS: &[&str] = &[
+    // PYI007 skipped-file: a module file that is no binary is now an input that could not be
+    // checked (exit 2), not a warning.
+    "PYI007",
 ];
 
 /// Finds a rule by id (`PYI001`) or name (`missing-module-hook`), case-insensitively.
@@ -64,52 +70,15 @@ pub fn find_rule(key: &str) -> Option<&'static Rule> {
         .find(|rule| rule.id.eq_ignore_ascii_case(key) || rule.name.eq_ignore_ascii_case(key))
 }
 
-/// The overall outcome for one artifact.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Verdict {
-    /// No error-level finding.
-    Pass,
-    Fail,
-    /// A directory-scan file that is no binary we can read (see PYI007).
-    Skipped,
-}
-
-/// Runs every rule; findings come out worst first, then in rule order.
-pub fn evaluate(facts: &Facts) -> (Verdict, Vec<Finding>) {
-    let mut findings: Vec<Finding> = RULES
-        .iter()
-        .flat_map(|entry| (entry.check)(facts))
-        .collect();
-    findings.sort_by_key(|finding| std::cmp::Reverse(finding.severity));
-    let verdict = if findings.iter().any(|f| f.severity == Severity::Error) {
-        Verdict::Fail
-    } else if facts.inspection.is_err() {
-        Verdict::Skipped
-    } else {
-        Verdict::Pass
-    };
-    (verdict, findings)
-}
-
-/// How `symbol` fared in `slice` (missing when it was not looked up at all).
-pub(crate) fn outcome<'a>(slice: &'a SliceReport, symbol: &str) -> &'a LookupOutcome {
-    static NOT_LOOKED_UP: LookupOutcome = LookupOutcome::Missing(String::new());
-    slice
-        .lookups
-        .iter()
-        .find(|(name, _)| name == symbol)
-        .map(|(_, outcome)| outcome)
-        .unwrap_or(&NOT_LOOKED_UP)
-}
-
-/// "arm64 slice: " for a fat file, nothing for a thin one.
-pub(crate) fn slice_prefix(format: BinaryFormat, slice: &SliceReport) -> String {
-    if format == BinaryFormat::MachOFat {
-        format!("{} slice: ", slice.arch)
-    } else {
-        String::new()
+/// Runs every rule; findings come out worst first, then in rule order. A malformed table met
+/// on the way is an error for the whole artifact: half a judgement is no verdict.
+pub fn judge(facts: &Facts) -> Result<Vec<Finding>, InspectError> {
+    let mut findings = Vec::new();
+    for entry in RULES {
+        findings.extend((entry.check)(facts)?);
     }
+    findings.sort_by_key(|finding| std::cmp::Reverse(finding.severity));
+    Ok(findings)
 }
 
 #[cfg(test)]
@@ -130,5 +99,9 @@ mod tests {
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), RULES.len(), "duplicate rule id");
+        assert!(
+            RULES.iter().all(|e| !RETIRED_RULE_IDS.contains(&e.rule.id)),
+            "a retired id was reused"
+        );
     }
 }

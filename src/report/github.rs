@@ -6,27 +6,52 @@
 use std::io::{self, Write};
 use std::path::Path;
 
-use crate::check::ArtifactReport;
 use crate::judge::{Finding, Severity};
+use crate::outcome::{Entry, RunOutcome};
 
+use super::Context;
 use super::repo_path::relative_to;
 
 /// Annotations GitHub renders per level and step.
 pub const PER_LEVEL_LIMIT: usize = 10;
 
-pub fn render(out: &mut dyn Write, reports: &[ArtifactReport], root: &Path) -> io::Result<()> {
-    let mut findings: Vec<(&ArtifactReport, &Finding)> = reports
+/// One annotation: an input that could not be checked, or a finding.
+enum Annotation<'a> {
+    CouldNotCheck(&'a Entry),
+    Finding(&'a Entry, &'a Finding),
+}
+
+impl Annotation<'_> {
+    fn severity(&self) -> Severity {
+        match self {
+            Annotation::CouldNotCheck(_) => Severity::Error,
+            Annotation::Finding(_, finding) => finding.severity,
+        }
+    }
+}
+
+pub fn render(out: &mut dyn Write, run: &RunOutcome, context: &Context) -> io::Result<()> {
+    let mut annotations: Vec<Annotation> = run
+        .entries
         .iter()
-        .flat_map(|r| r.findings.iter().map(move |f| (r, f)))
+        .filter(|entry| entry.error().is_some())
+        .map(Annotation::CouldNotCheck)
+        .chain(run.entries.iter().flat_map(|entry| {
+            entry
+                .findings()
+                .iter()
+                .map(move |finding| Annotation::Finding(entry, finding))
+        }))
         .collect();
-    // Stable: worst first, then in report order.
-    findings.sort_by_key(|(_, finding)| std::cmp::Reverse(finding.severity));
+    // Stable: worst first, then inputs that could not be checked, then in report order.
+    annotations.sort_by_key(|annotation| std::cmp::Reverse(annotation.severity()));
     let mut shown = [0usize; 3];
     let mut hidden = 0usize;
-    for (report, finding) in findings {
-        let slot = finding.severity as usize;
+    for annotation in &annotations {
+        let severity = annotation.severity();
+        let slot = severity as usize;
         // Keep one notice free for the overflow message.
-        let limit = if finding.severity == Severity::Note {
+        let limit = if severity == Severity::Note {
             PER_LEVEL_LIMIT - 1
         } else {
             PER_LEVEL_LIMIT
@@ -36,35 +61,69 @@ pub fn render(out: &mut dyn Write, reports: &[ArtifactReport], root: &Path) -> i
             continue;
         }
         shown[slot] += 1;
-        writeln!(out, "{}", annotation(report, finding, root))?;
+        let line = match annotation {
+            Annotation::CouldNotCheck(entry) => could_not_check(entry, &context.root),
+            Annotation::Finding(entry, finding) => self::annotation(entry, finding, &context.root),
+        };
+        writeln!(out, "{line}")?;
     }
     if hidden > 0 {
+        let elsewhere = if context.sarif_file.is_some() {
+            "the job log, the step summary or the SARIF file"
+        } else {
+            "the job log or the step summary"
+        };
         writeln!(
             out,
             "::notice title=pyinit-check::{}",
             escape_data(&format!(
-                "{hidden} more finding(s) not shown as annotations (GitHub renders {PER_LEVEL_LIMIT} per level); \
-                 see the job log, the step summary or the SARIF file."
+                "{hidden} more annotation(s) not shown (GitHub renders {PER_LEVEL_LIMIT} per level); \
+                 see {elsewhere}."
             ))
         )?;
     }
     Ok(())
 }
 
-/// One workflow command line for a finding.
-pub fn annotation(report: &ArtifactReport, finding: &Finding, root: &Path) -> String {
-    let command = match finding.severity {
+fn command(severity: Severity) -> &'static str {
+    match severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
         Severity::Note => "notice",
-    };
+    }
+}
+
+fn file_property(path: &Path, root: &Path) -> String {
+    let file = relative_to(root, path).unwrap_or_else(|| path.display().to_string());
+    format!("file={}", escape_property(&file))
+}
+
+/// The annotation for an input that could not be checked.
+pub fn could_not_check(entry: &Entry, root: &Path) -> String {
+    let problem = entry.error().map(ToString::to_string).unwrap_or_default();
+    format!(
+        "::error {},title={}::{}",
+        file_property(entry_file(entry), root),
+        escape_property("pyinit-check could not check"),
+        escape_data(&problem)
+    )
+}
+
+fn entry_file(entry: &Entry) -> &Path {
+    match &entry.artifact {
+        Some(artifact) => artifact.file_on_disk(),
+        None => &entry.path,
+    }
+}
+
+/// One workflow command line for a finding.
+pub fn annotation(entry: &Entry, finding: &Finding, root: &Path) -> String {
     let mut properties = Vec::new();
     let (path, line) = match finding.locations.first() {
-        Some(location) => (&location.path, location.line),
-        None => (report.container.as_ref().unwrap_or(&report.path), None),
+        Some(location) => (location.path.as_path(), location.line),
+        None => (entry_file(entry), None),
     };
-    let file = relative_to(root, path).unwrap_or_else(|| path.display().to_string());
-    properties.push(format!("file={}", escape_property(&file)));
+    properties.push(file_property(path, root));
     if let Some(line) = line {
         properties.push(format!("line={line}"));
     }
@@ -76,7 +135,8 @@ pub fn annotation(report: &ArtifactReport, finding: &Finding, root: &Path) -> St
         message.push_str(help);
     }
     format!(
-        "::{command} {}::{}",
+        "::{} {}::{}",
+        command(finding.severity),
         properties.join(","),
         escape_data(&message)
     )

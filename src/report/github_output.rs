@@ -4,6 +4,37 @@
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
 
+use crate::outcome::RunOutcome;
+use crate::stage::StageOutcome;
+
+use super::Context;
+
+/// The step outputs of a run: `result`, `errors` (error findings plus inputs that could not
+/// be checked — one per `::error` annotation), `warnings`, `sarif-file`, `staged`.
+pub fn render_run(run: &RunOutcome, context: &Context) -> String {
+    let staged: Vec<String> = run
+        .entries
+        .iter()
+        .filter_map(|entry| entry.stage.as_ref().and_then(StageOutcome::staged))
+        .map(|path| path.display().to_string())
+        .collect();
+    let sarif_file = context
+        .sarif_file
+        .as_ref()
+        .map(|path| path.display().to_string())
+        .unwrap_or_default();
+    render(&[
+        ("result", run.result.id().to_string()),
+        (
+            "errors",
+            (run.totals.errors + run.totals.errored).to_string(),
+        ),
+        ("warnings", run.totals.warnings.to_string()),
+        ("sarif-file", sarif_file),
+        ("staged", staged.join("\n")),
+    ])
+}
+
 /// Formats `outputs` for appending to the `$GITHUB_OUTPUT` file.
 pub fn render(outputs: &[(&str, String)]) -> String {
     let mut out = String::new();

@@ -1,20 +1,13 @@
-//! The terminal reporter: one line per artifact, then rustc-style diagnostics for findings.
+//! The terminal reporter: one line per input, then rustc-style diagnostics for findings.
 
 use std::io::{self, Write};
 
-use crate::check::ArtifactReport;
 use crate::inspect::LookupOutcome;
-use crate::judge::{Finding, Severity, Verdict};
+use crate::judge::{Finding, Severity};
+use crate::outcome::{Checked, Entry, RunOutcome, Status};
+use crate::stage::StageOutcome;
 
-use super::Totals;
-
-/// Whether to colour, and whether to show passing artifacts.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct HumanOptions {
-    pub color: bool,
-    /// Print failing artifacts only (`--quiet`).
-    pub quiet: bool,
-}
+use super::Context;
 
 struct Paint {
     on: bool,
@@ -38,48 +31,67 @@ impl Paint {
             Severity::Note => self.wrap("1;36", text),
         }
     }
-    fn verdict(&self, verdict: Verdict) -> String {
-        match verdict {
-            Verdict::Pass => self.wrap("1;32", "ok  "),
-            Verdict::Fail => self.wrap("1;31", "FAIL"),
-            Verdict::Skipped => self.wrap("1;33", "skip"),
+    fn status(&self, status: Status) -> String {
+        match status {
+            Status::Pass => self.wrap("1;32", "ok  "),
+            Status::Fail => self.wrap("1;31", "FAIL"),
+            Status::Error => self.wrap("1;31", "ERR "),
+            Status::NothingToCheck => self.wrap("1;36", "note"),
         }
     }
 }
 
-pub fn render(
-    out: &mut dyn Write,
-    reports: &[ArtifactReport],
-    options: HumanOptions,
-) -> io::Result<()> {
-    let paint = Paint { on: options.color };
-    for report in reports {
-        if options.quiet && report.verdict != Verdict::Fail {
+pub fn render(out: &mut dyn Write, run: &RunOutcome, context: &Context) -> io::Result<()> {
+    let paint = Paint { on: context.color };
+    for entry in &run.entries {
+        if context.quiet && !matches!(entry.status, Status::Fail | Status::Error) {
             continue;
         }
-        render_artifact(out, report, &paint)?;
+        render_entry(out, entry, &paint)?;
     }
-    let totals = Totals::of(reports);
-    if !options.quiet || totals.failed > 0 {
+    let totals = &run.totals;
+    if context.verbose {
+        for unchecked in &run.unchecked {
+            writeln!(
+                out,
+                "not checked: {}: {}",
+                printable(unchecked.path.display()),
+                printable(&unchecked.reason)
+            )?;
+        }
+    } else if !context.quiet && totals.unchecked > 0 {
         writeln!(
             out,
-            "{} artifact{} checked: {} passed, {} failed{} ({} error{}, {} warning{})",
-            totals.artifacts,
-            plural(totals.artifacts),
-            totals.passed(),
-            totals.failed,
-            if totals.skipped > 0 {
-                format!(", {} skipped", totals.skipped)
-            } else {
-                String::new()
-            },
-            totals.errors,
-            plural(totals.errors),
-            totals.warnings,
-            plural(totals.warnings),
+            "{} file{} named like modules {} not checked (-v lists them)",
+            totals.unchecked,
+            plural(totals.unchecked),
+            if totals.unchecked == 1 { "was" } else { "were" }
         )?;
     }
-    Ok(())
+    if context.quiet && totals.failed == 0 && totals.errored == 0 {
+        return Ok(());
+    }
+    let mut counts = vec![
+        format!("{} passed", totals.passed),
+        format!("{} failed", totals.failed),
+    ];
+    if totals.errored > 0 {
+        counts.push(format!("{} could not be checked", totals.errored));
+    }
+    if totals.nothing_to_check > 0 {
+        counts.push(format!("{} with nothing to check", totals.nothing_to_check));
+    }
+    writeln!(
+        out,
+        "{} artifact{} checked: {} ({} error{}, {} warning{})",
+        totals.entries,
+        plural(totals.entries),
+        counts.join(", "),
+        totals.errors,
+        plural(totals.errors),
+        totals.warnings,
+        plural(totals.warnings),
+    )
 }
 
 /// Text from the file system or the build, made safe for one terminal line: control
@@ -106,70 +118,96 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-fn render_artifact(out: &mut dyn Write, report: &ArtifactReport, paint: &Paint) -> io::Result<()> {
-    let mut facts = vec![format!("module {}", printable(&report.module))];
-    if let Some(hook) = resolved_hook(report) {
+fn render_entry(out: &mut dyn Write, entry: &Entry, paint: &Paint) -> io::Result<()> {
+    let path = paint.bold(&printable(entry.path.display()));
+    let judged = match &entry.checked {
+        Checked::Judged(judged) => judged,
+        Checked::Error(error) => {
+            writeln!(out, "{} {path}", paint.status(entry.status))?;
+            let head = paint.severity(Severity::Error, "error");
+            return writeln!(out, "{head}: {}", printable(error));
+        }
+        Checked::NothingToCheck(reason) => {
+            writeln!(out, "{} {path}", paint.status(entry.status))?;
+            let head = paint.severity(Severity::Note, "note");
+            return writeln!(out, "{head}: {}", printable(reason));
+        }
+    };
+    let mut facts = Vec::new();
+    if let Some(artifact) = &entry.artifact {
+        facts.push(format!("module {}", printable(&artifact.identity.name)));
+    }
+    if let Some(hook) = resolved_hook(entry) {
         facts.push(hook);
     }
-    if let Some(format) = report.format {
-        let arches: Vec<&str> = report.slices.iter().map(|s| s.arch.as_str()).collect();
-        facts.push(format!("{} {}", format.describe(), arches.join("+")));
-    }
+    let arches: Vec<&str> = judged.slices.iter().map(|s| s.arch.as_str()).collect();
+    facts.push(format!("{} {}", judged.format.describe(), arches.join("+")));
     writeln!(
         out,
-        "{} {}  ({})",
-        paint.verdict(report.verdict),
-        paint.bold(&printable(report.path.display())),
+        "{} {path}  ({})",
+        paint.status(entry.status),
         facts.join(", ")
     )?;
-    if let Some(stage) = &report.stage {
+    if let Some(stage) = entry
+        .stage
+        .as_ref()
+        .filter(|s| !matches!(s, StageOutcome::InPlace { .. }))
+    {
         writeln!(out, "      staged: {}", printable(stage))?;
     }
-    if report.slices.len() > 1 {
-        for slice in &report.slices {
-            let found = slice
-                .lookups
-                .iter()
-                .find(|(_, o)| o.is_resolvable())
-                .map(|(s, _)| s.as_str());
+    if judged.slices.len() > 1 {
+        for slice in &judged.slices {
+            let found = judged.hooks.as_ref().ok().and_then(|hooks| {
+                [&hooks.init, &hooks.mod_export].into_iter().find(|symbol| {
+                    slice
+                        .lookups
+                        .iter()
+                        .any(|(n, o)| n == *symbol && o.is_resolvable())
+                })
+            });
             let status = match found {
-                Some(symbol) => format!("{} {symbol}", paint.verdict(Verdict::Pass)),
-                None => format!("{} no hook", paint.verdict(Verdict::Fail)),
+                Some(symbol) => format!("{} {symbol}", paint.status(Status::Pass)),
+                None => format!("{} no hook", paint.status(Status::Fail)),
             };
             writeln!(out, "      {:<8} {status}", slice.arch)?;
         }
     }
-    for finding in &report.findings {
-        render_finding(out, report, finding, paint)?;
+    for finding in &judged.findings {
+        render_finding(out, entry, finding, paint)?;
     }
     Ok(())
 }
 
 /// "PyInit_foo" or "PyModExport_foo" when every slice resolves it.
-fn resolved_hook(report: &ArtifactReport) -> Option<String> {
-    let first = report.slices.first()?;
-    let (symbol, _) = first.lookups.iter().find(|(_, o)| o.is_resolvable())?;
-    let everywhere = report.slices.iter().all(|s| {
-        s.lookups
-            .iter()
-            .any(|(n, o)| n == symbol && o.is_resolvable())
-    });
-    let forwarded = first
+fn resolved_hook(entry: &Entry) -> Option<String> {
+    let judged = entry.judged()?;
+    let hooks = judged.hooks.as_ref().ok()?;
+    let resolves = |symbol: &str| {
+        judged.slices.iter().all(|s| {
+            s.lookups
+                .iter()
+                .any(|(n, o)| n == symbol && o.is_resolvable())
+        })
+    };
+    let symbol = [&hooks.init, &hooks.mod_export]
+        .into_iter()
+        .find(|symbol| resolves(symbol))?;
+    let forwarded = judged
+        .slices
+        .first()?
         .lookups
         .iter()
         .any(|(n, o)| n == symbol && matches!(o, LookupOutcome::Forwarded(_)));
-    everywhere.then(|| {
-        if forwarded {
-            format!("{symbol} (forwarded)")
-        } else {
-            symbol.clone()
-        }
+    Some(if forwarded {
+        format!("{symbol} (forwarded)")
+    } else {
+        symbol.clone()
     })
 }
 
 fn render_finding(
     out: &mut dyn Write,
-    report: &ArtifactReport,
+    entry: &Entry,
     finding: &Finding,
     paint: &Paint,
 ) -> io::Result<()> {
@@ -195,7 +233,7 @@ fn render_finding(
                 printable(&location.label)
             )?;
         }
-        None => writeln!(out, "  --> {}", printable(report.path.display()))?,
+        None => writeln!(out, "  --> {}", printable(entry.path.display()))?,
     }
     for related in finding.locations.iter().skip(1) {
         let line = related.line.map(|l| format!(":{l}")).unwrap_or_default();
@@ -206,13 +244,16 @@ fn render_finding(
             printable(&related.label)
         )?;
     }
-    if finding.severity > Severity::Note {
+    if let Some(artifact) = &entry.artifact
+        && finding.severity > Severity::Note
+    {
+        let identity = &artifact.identity;
         writeln!(
             out,
             "   = module `{}` (from {}), Python {}",
-            printable(&report.module),
-            printable(report.module_source.describe()),
-            report.python.describe()
+            printable(&identity.name),
+            printable(&identity.name_source),
+            identity.python.describe()
         )?;
     }
     if let Some(help) = &finding.help {

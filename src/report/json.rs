@@ -1,23 +1,29 @@
-//! The JSON reporter: every field the human output shows, with a schema version so
-//! consumers can rely on the shape (documented in the README).
+//! The JSON reporter. The document's shape is defined here, by these structs, and documented
+//! in the README; `schema_version` changes on any incompatible change.
 
 use std::io::{self, Write};
+use std::path::Path;
 
 use serde::Serialize;
 
-use crate::check::ArtifactReport;
-
-use super::Totals;
+use crate::hook::HookNames;
+use crate::inspect::{BinaryFormat, LookupOutcome, ObjectKind, SliceSummary};
+use crate::judge::{Finding, Severity};
+use crate::model::{Location, NameSource, Origin, VersionSource};
+use crate::outcome::{Checked, Entry, RunOutcome};
+use crate::python::PythonTargets;
+use crate::stage::StageOutcome;
 
 /// Bumped on any incompatible change to the document's shape.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Serialize)]
 struct Document<'a> {
     schema_version: u32,
     tool: Tool,
     summary: Summary,
-    artifacts: &'a [ArtifactReport],
+    artifacts: Vec<ArtifactJson<'a>>,
+    unchecked: Vec<UncheckedJson<'a>>,
 }
 
 #[derive(Serialize)]
@@ -29,21 +35,149 @@ struct Tool {
 #[derive(Serialize)]
 struct Summary {
     result: &'static str,
+    exit_code: u8,
+    fail_on: &'static str,
     artifacts: usize,
     passed: usize,
     failed: usize,
-    skipped: usize,
+    errored: usize,
+    nothing_to_check: usize,
     errors: usize,
     warnings: usize,
     notes: usize,
+    unchecked: usize,
 }
 
-pub fn render(
-    out: &mut dyn Write,
-    reports: &[ArtifactReport],
-    result: &'static str,
-) -> io::Result<()> {
-    let totals = Totals::of(reports);
+#[derive(Serialize)]
+struct ArtifactJson<'a> {
+    path: &'a Path,
+    status: &'static str,
+    /// Why it could not be checked, or why there was nothing to check.
+    problem: Option<String>,
+    origin: Option<&'static str>,
+    wheel: Option<&'a Path>,
+    member: Option<&'a str>,
+    module: Option<&'a str>,
+    module_source: Option<NameSourceJson<'a>>,
+    python: Option<PythonJson>,
+    python_source: Option<&'static str>,
+    expected_hooks: Option<HooksJson<'a>>,
+    stage: Option<StageJson<'a>>,
+    staged_path: Option<&'a Path>,
+    format: Option<&'static str>,
+    slices: Vec<SliceJson<'a>>,
+    findings: Vec<FindingJson<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+enum NameSourceJson<'a> {
+    CommandLine,
+    FileName,
+    Config {
+        key: &'a str,
+        location: LocationJson<'a>,
+    },
+}
+
+#[derive(Serialize)]
+#[serde(tag = "kind", content = "versions", rename_all = "kebab-case")]
+enum PythonJson {
+    Versions(Vec<String>),
+    Abi3,
+    Abi3t,
+    Unknown,
+}
+
+#[derive(Serialize)]
+struct HooksJson<'a> {
+    module: &'a str,
+    init: &'a str,
+    mod_export: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+enum StageJson<'a> {
+    InPlace {
+        path: &'a Path,
+    },
+    MovedBack {
+        path: &'a Path,
+    },
+    CopyRemoved {
+        original: &'a Path,
+    },
+    KeptBoth {
+        staged: &'a Path,
+        newer_at_original: &'a Path,
+    },
+    OriginalGone {
+        staged: &'a Path,
+        original: &'a Path,
+    },
+    LeftStaged {
+        staged: &'a Path,
+    },
+    Copied {
+        staged: &'a Path,
+        original: &'a Path,
+    },
+}
+
+#[derive(Serialize)]
+struct SliceJson<'a> {
+    arch: &'a str,
+    kind: KindJson<'a>,
+    lookups: Vec<(&'a str, LookupJson)>,
+    /// The entry points the slice exports, when a rule scanned for them.
+    other_hooks: Option<&'a [String]>,
+}
+
+#[derive(Serialize)]
+#[serde(tag = "kind", content = "detail", rename_all = "kebab-case")]
+enum KindJson<'a> {
+    SharedLibrary,
+    Executable,
+    Relocatable,
+    Other(&'a str),
+}
+
+#[derive(Serialize)]
+#[serde(tag = "outcome", content = "detail", rename_all = "kebab-case")]
+enum LookupJson {
+    Exported,
+    Forwarded(String),
+    Missing(String),
+}
+
+#[derive(Serialize)]
+struct FindingJson<'a> {
+    rule_id: &'static str,
+    rule_name: &'static str,
+    severity: &'static str,
+    message: &'a str,
+    help: Option<&'a str>,
+    slice: Option<&'a str>,
+    locations: Vec<LocationJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct LocationJson<'a> {
+    path: &'a Path,
+    line: Option<u32>,
+    label: &'a str,
+}
+
+#[derive(Serialize)]
+struct UncheckedJson<'a> {
+    path: &'a Path,
+    reason: &'static str,
+    detail: String,
+}
+
+pub fn render(out: &mut dyn Write, run: &RunOutcome) -> io::Result<()> {
+    let totals = &run.totals;
     let document = Document {
         schema_version: SCHEMA_VERSION,
         tool: Tool {
@@ -51,17 +185,190 @@ pub fn render(
             version: env!("CARGO_PKG_VERSION"),
         },
         summary: Summary {
-            result,
-            artifacts: totals.artifacts,
-            passed: totals.passed(),
+            result: run.result.id(),
+            exit_code: run.exit_code(),
+            fail_on: run.fail_on.id(),
+            artifacts: totals.entries,
+            passed: totals.passed,
             failed: totals.failed,
-            skipped: totals.skipped,
+            errored: totals.errored,
+            nothing_to_check: totals.nothing_to_check,
             errors: totals.errors,
             warnings: totals.warnings,
             notes: totals.notes,
+            unchecked: totals.unchecked,
         },
-        artifacts: reports,
+        artifacts: run.entries.iter().map(artifact).collect(),
+        unchecked: run
+            .unchecked
+            .iter()
+            .map(|u| UncheckedJson {
+                path: &u.path,
+                reason: u.reason.id(),
+                detail: u.reason.to_string(),
+            })
+            .collect(),
     };
     serde_json::to_writer_pretty(&mut *out, &document).map_err(io::Error::other)?;
     writeln!(out)
+}
+
+fn artifact(entry: &Entry) -> ArtifactJson<'_> {
+    let identity = entry.artifact.as_ref().map(|a| &a.identity);
+    let (wheel, member) = match entry.artifact.as_ref().map(|a| &a.bytes) {
+        Some(crate::model::ByteSource::WheelMember { wheel, member }) => {
+            (Some(wheel.as_path()), Some(member.as_str()))
+        }
+        _ => (None, None),
+    };
+    let problem = match &entry.checked {
+        Checked::Error(error) => Some(error.to_string()),
+        Checked::NothingToCheck(reason) => Some(reason.to_string()),
+        Checked::Judged(_) => None,
+    };
+    let judged = entry.judged();
+    ArtifactJson {
+        path: &entry.path,
+        status: entry.status.id(),
+        problem,
+        origin: entry.artifact.as_ref().map(|a| origin(a.origin)),
+        wheel,
+        member,
+        module: identity.map(|i| i.name.as_str()),
+        module_source: identity.map(|i| name_source(&i.name_source)),
+        python: identity.map(|i| python(&i.python)),
+        python_source: identity.map(|i| version_source(i.python_source)),
+        expected_hooks: judged.and_then(|j| j.hooks.as_ref().ok()).map(hooks),
+        stage: entry.stage.as_ref().map(stage),
+        staged_path: entry.stage.as_ref().and_then(StageOutcome::staged),
+        format: judged.map(|j| format(j.format)),
+        slices: judged
+            .map(|j| j.slices.iter().map(slice).collect())
+            .unwrap_or_default(),
+        findings: entry.findings().iter().map(finding).collect(),
+    }
+}
+
+fn origin(origin: Origin) -> &'static str {
+    match origin {
+        Origin::Path => "path",
+        Origin::DirectoryScan => "directory-scan",
+        Origin::Cargo => "cargo",
+    }
+}
+
+fn name_source(source: &NameSource) -> NameSourceJson<'_> {
+    match source {
+        NameSource::CommandLine => NameSourceJson::CommandLine,
+        NameSource::FileName => NameSourceJson::FileName,
+        NameSource::Config { key, location } => NameSourceJson::Config {
+            key,
+            location: location_json(location),
+        },
+    }
+}
+
+fn python(targets: &PythonTargets) -> PythonJson {
+    match targets {
+        PythonTargets::Versions(versions) => {
+            PythonJson::Versions(versions.iter().map(ToString::to_string).collect())
+        }
+        PythonTargets::Abi3 => PythonJson::Abi3,
+        PythonTargets::Abi3t => PythonJson::Abi3t,
+        PythonTargets::Unknown => PythonJson::Unknown,
+    }
+}
+
+fn version_source(source: VersionSource) -> &'static str {
+    match source {
+        VersionSource::CommandLine => "command-line",
+        VersionSource::FileSuffix => "file-suffix",
+        VersionSource::None => "none",
+    }
+}
+
+fn hooks(hooks: &HookNames) -> HooksJson<'_> {
+    HooksJson {
+        module: &hooks.module,
+        init: &hooks.init,
+        mod_export: &hooks.mod_export,
+    }
+}
+
+fn stage(outcome: &StageOutcome) -> StageJson<'_> {
+    match outcome {
+        StageOutcome::InPlace { path } => StageJson::InPlace { path },
+        StageOutcome::MovedBack { path } => StageJson::MovedBack { path },
+        StageOutcome::CopyRemoved { original } => StageJson::CopyRemoved { original },
+        StageOutcome::KeptBoth {
+            staged,
+            newer_at_original,
+        } => StageJson::KeptBoth {
+            staged,
+            newer_at_original,
+        },
+        StageOutcome::OriginalGone { staged, original } => {
+            StageJson::OriginalGone { staged, original }
+        }
+        StageOutcome::LeftStaged { staged } => StageJson::LeftStaged { staged },
+        StageOutcome::Copied { staged, original } => StageJson::Copied { staged, original },
+    }
+}
+
+fn format(format: BinaryFormat) -> &'static str {
+    match format {
+        BinaryFormat::Elf => "elf",
+        BinaryFormat::MachO => "mach-o",
+        BinaryFormat::MachOFat => "mach-o-fat",
+        BinaryFormat::Pe => "pe",
+    }
+}
+
+fn slice(slice: &SliceSummary) -> SliceJson<'_> {
+    SliceJson {
+        arch: &slice.arch,
+        kind: match &slice.kind {
+            ObjectKind::SharedLibrary => KindJson::SharedLibrary,
+            ObjectKind::Executable => KindJson::Executable,
+            ObjectKind::Relocatable => KindJson::Relocatable,
+            ObjectKind::Other(what) => KindJson::Other(what),
+        },
+        lookups: slice
+            .lookups
+            .iter()
+            .map(|(name, outcome)| {
+                let outcome = match outcome {
+                    LookupOutcome::Exported => LookupJson::Exported,
+                    LookupOutcome::Forwarded(target) => LookupJson::Forwarded(target.clone()),
+                    LookupOutcome::Missing(reason) => LookupJson::Missing(reason.to_string()),
+                };
+                (name.as_str(), outcome)
+            })
+            .collect(),
+        other_hooks: slice.exported_hooks.as_deref(),
+    }
+}
+
+fn finding(finding: &Finding) -> FindingJson<'_> {
+    FindingJson {
+        rule_id: finding.rule.id,
+        rule_name: finding.rule.name,
+        severity: severity(finding.severity),
+        message: &finding.message,
+        help: finding.help.as_deref(),
+        slice: finding.slice.as_deref(),
+        locations: finding.locations.iter().map(location_json).collect(),
+    }
+}
+
+fn severity(severity: Severity) -> &'static str {
+    severity.label()
+}
+
+fn location_json(location: &Location) -> LocationJson<'_> {
+    LocationJson {
+        path: &location.path,
+        line: location.line,
+        label: &location.label,
+    }
 }

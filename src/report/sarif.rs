@@ -11,54 +11,68 @@ use std::path::Path;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::check::ArtifactReport;
 use crate::judge::{Finding, Location, RULES, Rule, Severity};
+use crate::outcome::{Entry, RunOutcome};
 
+use super::Context;
 use super::repo_path::{file_uri, percent_encode_path, relative_to};
 
 /// Where the rule documentation lives; each rule has an anchor there.
 pub const INFORMATION_URI: &str = "https://github.com/pyinit-check/pyinit-check";
 
-/// Options for one SARIF run.
-#[derive(Debug, Clone, Default)]
-pub struct SarifOptions {
-    /// `runAutomationDetails.id` category, so matrix legs upload side by side.
-    pub category: Option<String>,
-}
-
-pub fn render(
-    out: &mut dyn Write,
-    reports: &[ArtifactReport],
-    root: &Path,
-    options: &SarifOptions,
-) -> io::Result<()> {
-    let document = document(reports, root, options);
+pub fn render(out: &mut dyn Write, run: &RunOutcome, context: &Context) -> io::Result<()> {
+    let document = document(run, &context.root, context.sarif_category.as_deref());
     serde_json::to_writer_pretty(&mut *out, &document).map_err(io::Error::other)?;
     writeln!(out)
 }
 
-/// The whole SARIF log: one run.
-pub fn document(reports: &[ArtifactReport], root: &Path, options: &SarifOptions) -> Value {
-    let results: Vec<Value> = reports
+/// The whole SARIF log: one run, whose invocation records the inputs that could not be
+/// checked (`executionSuccessful` is false then) beside every judged result.
+pub fn document(outcome: &RunOutcome, root: &Path, category: Option<&str>) -> Value {
+    let results: Vec<Value> = outcome
+        .entries
         .iter()
-        .flat_map(|report| {
-            report
-                .findings
+        .flat_map(|entry| {
+            entry
+                .findings()
                 .iter()
-                .map(move |finding| result(report, finding, root))
+                .map(move |finding| result(entry, finding, root))
+        })
+        .collect();
+    let notifications: Vec<Value> = outcome
+        .entries
+        .iter()
+        .filter_map(|entry| {
+            let error = entry.error()?;
+            let location = Location {
+                path: entry_file(entry),
+                line: None,
+                label: "input".into(),
+            };
+            Some(json!({
+                "level": "error",
+                "message": { "text": error.to_string() },
+                "locations": [physical(&location, root)],
+                "descriptor": { "id": "could-not-check" },
+            }))
         })
         .collect();
     let mut run = json!({
         "tool": { "driver": driver() },
+        "invocations": [{
+            "executionSuccessful": outcome.totals.errored == 0,
+            "exitCode": outcome.exit_code(),
+            "toolExecutionNotifications": notifications,
+        }],
         "originalUriBaseIds": {
             "%SRCROOT%": { "uri": format!("{}/", file_uri(root).trim_end_matches('/')) }
         },
         "results": results,
         "columnKind": "unicodeCodePoints",
     });
-    if let Some(category) = &options.category {
+    if let Some(category) = category {
         let id = if category.ends_with('/') {
-            category.clone()
+            category.to_string()
         } else {
             format!("{category}/")
         };
@@ -117,16 +131,21 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
-fn result(report: &ArtifactReport, finding: &Finding, root: &Path) -> Value {
+/// The file that stands for an entry on disk: the artifact's file or wheel, else its path.
+fn entry_file(entry: &Entry) -> std::path::PathBuf {
+    match &entry.artifact {
+        Some(artifact) => artifact.file_on_disk().to_path_buf(),
+        None => entry.path.clone(),
+    }
+}
+
+fn result(entry: &Entry, finding: &Finding, root: &Path) -> Value {
     let rule_index = RULES
         .iter()
         .position(|entry| entry.rule.id == finding.rule.id)
         .unwrap_or(0);
     let artifact_location = Location {
-        path: report
-            .container
-            .clone()
-            .unwrap_or_else(|| report.path.clone()),
+        path: entry_file(entry),
         line: None,
         label: "built artifact".into(),
     };
@@ -155,10 +174,10 @@ fn result(report: &ArtifactReport, finding: &Finding, root: &Path) -> Value {
         "level": level(finding.severity),
         "message": { "text": message },
         "locations": [physical(primary, root)],
-        "partialFingerprints": { "pyinitCheckFingerprint/v1": fingerprint(report, finding, root) },
+        "partialFingerprints": { "pyinitCheckFingerprint/v1": fingerprint(entry, finding, root) },
         "properties": {
-            "module": report.module,
-            "artifact": relative_to(root, &report.path).unwrap_or_else(|| report.path.display().to_string()),
+            "module": module(entry),
+            "artifact": relative_to(root, &entry.path).unwrap_or_else(|| entry.path.display().to_string()),
         },
     });
     if !related.is_empty() {
@@ -182,10 +201,18 @@ fn physical(location: &Location, root: &Path) -> Value {
     })
 }
 
+fn module(entry: &Entry) -> &str {
+    entry
+        .artifact
+        .as_ref()
+        .map(|a| a.identity.name.as_str())
+        .unwrap_or_default()
+}
+
 /// rule + module + slice + the artifact's path relative to the checkout.
-fn fingerprint(report: &ArtifactReport, finding: &Finding, root: &Path) -> String {
-    let logical = relative_to(root, &report.path).unwrap_or_else(|| {
-        report
+fn fingerprint(entry: &Entry, finding: &Finding, root: &Path) -> String {
+    let logical = relative_to(root, &entry.path).unwrap_or_else(|| {
+        entry
             .path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -194,7 +221,7 @@ fn fingerprint(report: &ArtifactReport, finding: &Finding, root: &Path) -> Strin
     let mut hasher = Sha256::new();
     for part in [
         finding.rule.id,
-        &report.module,
+        module(entry),
         finding.slice.as_deref().unwrap_or(""),
         &logical,
     ] {

@@ -3,49 +3,52 @@
 //! step, so rows that would cross that are replaced by a count.
 
 use std::fmt::Write as _;
-use std::path::Path;
 
-use crate::check::ArtifactReport;
-use crate::judge::Verdict;
+use crate::outcome::{Checked, Entry, RunOutcome, RunResult, Status};
 
-use super::Totals;
+use super::Context;
 use super::repo_path::relative_to;
 
 /// GitHub's limit per step.
 pub const MAX_BYTES: usize = 1024 * 1024;
 
 /// Renders the summary, never longer than `max_bytes`.
-pub fn render(reports: &[ArtifactReport], root: &Path, max_bytes: usize) -> String {
-    let totals = Totals::of(reports);
+pub fn render(run: &RunOutcome, context: &Context, max_bytes: usize) -> String {
+    let totals = &run.totals;
     let mut out = String::new();
+    let heading = match run.result {
+        RunResult::Pass => "✅ passed",
+        RunResult::Fail => "❌ failed",
+        RunResult::Error => "⛔ could not check everything",
+    };
+    let _ = writeln!(out, "## pyinit-check: {heading}\n");
     let _ = writeln!(
         out,
-        "## pyinit-check: {}\n",
-        if totals.failed > 0 {
-            "❌ failed"
-        } else {
-            "✅ passed"
-        }
-    );
-    let _ = writeln!(
-        out,
-        "{} artifact(s): {} passed, {} failed, {} skipped; {} error(s), {} warning(s).\n",
-        totals.artifacts,
-        totals.passed(),
+        "{} artifact(s): {} passed, {} failed, {} could not be checked, {} with nothing to check; \
+         {} error(s), {} warning(s) (fail on: {}).\n",
+        totals.entries,
+        totals.passed,
         totals.failed,
-        totals.skipped,
+        totals.errored,
+        totals.nothing_to_check,
         totals.errors,
-        totals.warnings
+        totals.warnings,
+        run.fail_on.id()
     );
-    out.push_str("| Verdict | Artifact | Module | Hook |\n|---|---|---|---|\n");
-    let mut ordered: Vec<&ArtifactReport> = reports.iter().collect();
-    ordered.sort_by_key(|r| r.verdict != Verdict::Fail);
+    out.push_str("| Status | Artifact | Module | Hook |\n|---|---|---|---|\n");
+    let mut ordered: Vec<&Entry> = run.entries.iter().collect();
+    ordered.sort_by_key(|entry| match entry.status {
+        Status::Error => 0,
+        Status::Fail => 1,
+        Status::Pass => 2,
+        Status::NothingToCheck => 3,
+    });
     let footer_room = 200;
     let mut details = String::new();
     let mut left_out = 0;
-    for report in ordered {
-        let row = table_row(report, root);
-        let detail = details_block(report);
+    for entry in ordered {
+        let row = table_row(entry, context);
+        let detail = details_block(entry);
         if out.len() + row.len() + details.len() + detail.len() + footer_room > max_bytes {
             left_out += 1;
             continue;
@@ -64,29 +67,43 @@ pub fn render(reports: &[ArtifactReport], root: &Path, max_bytes: usize) -> Stri
     out
 }
 
-fn table_row(report: &ArtifactReport, root: &Path) -> String {
-    let verdict = match report.verdict {
-        Verdict::Pass => "✅ pass",
-        Verdict::Fail => "❌ fail",
-        Verdict::Skipped => "⚠️ skipped",
+fn table_row(entry: &Entry, context: &Context) -> String {
+    let status = match entry.status {
+        Status::Pass => "✅ pass",
+        Status::Fail => "❌ fail",
+        Status::Error => "⛔ error",
+        Status::NothingToCheck => "ℹ️ nothing to check",
     };
-    let path = relative_to(root, &report.path).unwrap_or_else(|| report.path.display().to_string());
-    let hook = report
-        .expected_hooks
+    let path =
+        relative_to(&context.root, &entry.path).unwrap_or_else(|| entry.path.display().to_string());
+    let module = entry
+        .artifact
         .as_ref()
+        .map(|a| a.identity.name.as_str())
+        .unwrap_or("—");
+    let hook = entry
+        .judged()
+        .and_then(|j| j.hooks.as_ref().ok())
         .map(|h| h.init.as_str())
         .unwrap_or("—");
     format!(
-        "| {verdict} | `{}` | `{}` | `{}` |\n",
+        "| {status} | `{}` | `{}` | `{}` |\n",
         cell(&path),
-        cell(&report.module),
+        cell(module),
         cell(hook)
     )
 }
 
-fn details_block(report: &ArtifactReport) -> String {
+fn details_block(entry: &Entry) -> String {
     let mut out = String::new();
-    for finding in &report.findings {
+    if let Checked::Error(error) = &entry.checked {
+        let _ = write!(
+            out,
+            "<details><summary>error: could not check: {}</summary>\n\n</details>\n\n",
+            html(&error.to_string())
+        );
+    }
+    for finding in entry.findings() {
         let _ = write!(
             out,
             "<details><summary>{} {} {}: {}</summary>\n\n{}\n\n{}\n\n</details>\n\n",
@@ -116,36 +133,51 @@ fn html(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use crate::check::{ArtifactReport, CheckOptions, check_bytes};
-    use crate::discover::{Artifact, Origin, parse_module_file_name};
+    use std::path::PathBuf;
 
-    fn failing_report(i: usize) -> ArtifactReport {
+    use super::*;
+    use crate::discover::{DiscoverRequest, discover};
+    use crate::outcome::FailOn;
+    use crate::pipeline::{Settings, run};
+    use crate::stage::StageMode;
+
+    fn failing_run(count: usize) -> (tempfile::TempDir, RunOutcome) {
+        let dir = tempfile::tempdir().unwrap();
         let bytes = std::fs::read(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/tests/fixtures/pe/foo.pyd"
         ))
         .unwrap();
-        let name = format!("m{i}.pyd");
-        let artifact = Artifact {
-            path: format!("dist/{name}").into(),
-            file_name: parse_module_file_name(&name),
-            origin: Origin::Path,
-            module: None,
-            source: None,
-            wheel: None,
+        let paths: Vec<PathBuf> = (0..count)
+            .map(|i| {
+                let path = dir.path().join(format!("m{i}.pyd"));
+                std::fs::write(&path, &bytes).unwrap();
+                path
+            })
+            .collect();
+        let discovery = discover(&DiscoverRequest {
+            paths,
+            ..DiscoverRequest::default()
+        });
+        let settings = Settings {
+            stage: StageMode::Isolate,
+            lock_timeout: std::time::Duration::from_secs(1),
+            fail_on: FailOn::Error,
         };
-        check_bytes(&bytes, &artifact, &CheckOptions::default()).unwrap()
+        let outcome = run(discovery, &settings, &mut |_| {});
+        (dir, outcome)
     }
 
     #[test]
     fn stays_under_the_limit_and_says_what_it_left_out() {
-        let reports: Vec<ArtifactReport> = (0..400).map(failing_report).collect();
+        let (_dir, outcome) = failing_run(400);
+        assert_eq!(outcome.totals.failed, 400);
+        let context = Context::default();
         let limit = 64 * 1024;
-        let summary = render(&reports, Path::new("/repo"), limit);
+        let summary = render(&outcome, &context, limit);
         assert!(summary.len() <= limit, "{} bytes", summary.len());
         assert!(summary.contains("more artifact(s) left out"));
-        let full = render(&reports, Path::new("/repo"), MAX_BYTES);
+        let full = render(&outcome, &context, MAX_BYTES);
         assert!(!full.contains("left out") && full.len() > limit);
     }
 }

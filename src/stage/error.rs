@@ -53,7 +53,7 @@ pub enum StageError {
 
     #[error(
         "{path}: cargo still holds its build lock after {waited:?}; \
-         wait for the build to finish or raise the lock timeout"
+         wait for the build to finish or raise --lock-timeout (seconds)"
     )]
     LockTimeout { path: PathBuf, waited: Duration },
 

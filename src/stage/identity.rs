@@ -2,7 +2,7 @@
 //! held earlier.
 //!
 //! Linkers and cargo's uplift replace a directory entry rather than rewrite the old file
-//! (loader-rules.md §4), so a new build shows up as a different inode under the same name.
+//! (docs/loader-rules.md §4), so a new build shows up as a different inode under the same name.
 
 use std::fs::{self, Metadata};
 use std::io;

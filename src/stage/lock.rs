@@ -1,7 +1,7 @@
 //! Lock: keep cargo from writing a profile directory while we stage from it or map in it.
 //!
 //! Cargo before 1.96 takes `.cargo-lock` exclusively for a build; from 1.96 it takes
-//! `.cargo-lock` shared and `.cargo-artifact-lock` exclusively (loader-rules.md §4). A shared
+//! `.cargo-lock` shared and `.cargo-artifact-lock` exclusively (docs/loader-rules.md §4). A shared
 //! lock on both therefore excludes builds of either generation, while any number of
 //! pyinit-check runs can hold them together.
 

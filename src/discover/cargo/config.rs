@@ -6,18 +6,11 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
-
 use super::CargoError;
 use super::toml_doc::{Keyed, TomlDoc, read_text};
-use crate::judge::Location;
+use crate::model::Location;
 
-/// A setting that is probably not doing what its author meant; reported, never fatal.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ConfigWarning {
-    pub message: String,
-    pub location: Location,
-}
+pub use crate::model::ConfigWarning;
 
 /// The name-related keys of a `Cargo.toml`.
 #[derive(Debug, Clone)]

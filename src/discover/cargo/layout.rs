@@ -1,6 +1,6 @@
 //! Where cargo puts a cdylib: its file name on the target platform and the directory layout
 //! `<target-dir>/[<triple>/]<profile-dir>/`, where cargo uplifts the final library from
-//! `deps/` (loader-rules §4).
+//! `deps/` (docs/loader-rules.md §4).
 
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;

@@ -20,13 +20,11 @@ use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
-
 pub use config::ConfigWarning;
 pub use error::CargoError;
 pub use pymodule::{PyModuleItem, scan_pymodules};
 
-use crate::discover::{Artifact, NameSource, Origin, SourceContext, parse_module_file_name};
+use crate::model::{CrateContext, NameSource};
 use layout::{
     LibraryNaming, built_profile_dirs, dirs_of_output, has_build_lock, missing_outside_a_build,
     profile_dir_name, triple_dir_name,
@@ -49,7 +47,7 @@ pub struct CargoQuery {
 }
 
 /// One cdylib cargo built, and everything known about the module it should be.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct CargoArtifact {
     /// The library where cargo uplifted it (`<profile-dir>/lib<name>.so`).
     pub path: PathBuf,
@@ -68,22 +66,11 @@ pub struct CargoArtifact {
 }
 
 impl CargoArtifact {
-    /// The artifact to check: named by the configuration, not by cargo's file name.
-    pub fn to_artifact(&self) -> Artifact {
-        Artifact {
-            path: self.path.clone(),
-            file_name: self
-                .path
-                .file_name()
-                .and_then(|name| name.to_str())
-                .and_then(parse_module_file_name),
-            origin: Origin::Cargo,
-            module: Some((self.module.clone(), self.module_source.clone())),
-            source: Some(SourceContext {
-                pymodules: self.pymodules.clone(),
-                config_warnings: self.config_warnings.clone(),
-            }),
-            wheel: None,
+    /// What the crate says, for explaining a verdict.
+    pub fn crate_context(&self) -> CrateContext {
+        CrateContext {
+            pymodules: self.pymodules.clone(),
+            config_warnings: self.config_warnings.clone(),
         }
     }
 }
@@ -290,7 +277,7 @@ mod tests {
     use std::time::{Duration, SystemTime};
 
     use super::*;
-    use crate::judge::Location;
+    use crate::model::Location;
 
     fn host_file_name() -> String {
         LibraryNaming::host().file_name("tiny")
@@ -381,12 +368,7 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].path, target_dir.join("release").join(&file_name));
 
-        let artifact = found[0].to_artifact();
-        assert_eq!(artifact.origin, Origin::Cargo);
-        assert_eq!(
-            artifact.module.map(|(name, _)| name).as_deref(),
-            Some("tiny")
-        );
+        assert_eq!(found[0].module, "tiny");
     }
 
     #[test]

@@ -14,9 +14,9 @@ use std::path::{Path, PathBuf};
 use super::CargoError;
 use super::config::{ConfigWarning, Pyproject, read_cargo_manifest, read_pyproject};
 use super::toml_doc::Keyed;
-use crate::discover::NameSource;
 use crate::hook::last_component;
-use crate::judge::Location;
+use crate::model::Location;
+use crate::model::NameSource;
 
 /// The outcome: the name, where it came from, and any near-miss settings seen on the way.
 #[derive(Debug, Clone)]
@@ -255,7 +255,7 @@ mod tests {
         let resolved = resolve_module_name(&manifest, &workspace_root, "x").unwrap();
         assert_eq!(resolved.module, "_core");
         assert_eq!(
-            resolved.source.describe(),
+            resolved.source.to_string(),
             "pyproject.toml [tool.maturin] module-name"
         );
     }

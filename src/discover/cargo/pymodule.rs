@@ -9,22 +9,13 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use proc_macro2::Span;
-use serde::Serialize;
 use syn::ext::IdentExt;
 use syn::visit::{self, Visit};
 use syn::{Attribute, Ident, ItemFn, ItemMod, LitStr, Meta};
 
-use crate::judge::Location;
+use crate::model::Location;
 
-/// One `#[pymodule]` that would export an entry point.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PyModuleItem {
-    /// The module name PyO3 derives the hook from: the `name = "..."` option when given, else
-    /// the item's identifier without `r#`.
-    pub name: String,
-    /// Where that name is written; the label reads like "#[pymodule] fn string_sum".
-    pub location: Location,
-}
+pub use crate::model::PyModuleItem;
 
 /// How many source files one crate may make us read; a generated crate can declare
 /// thousands of modules, and the answer is almost always in the first few.

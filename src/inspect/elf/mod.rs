@@ -20,26 +20,22 @@ use goblin::elf::program_header::PT_DYNAMIC;
 use self::dynamic::{AddressSpace, DynamicInfo, Mapped, Table};
 use self::gnu_hash::GnuHash;
 use self::header::{ElfHeader, object_kind};
-use self::symbol::{NULL_ADDRESS, SEVERAL_VERSIONS, Symbol, SymbolTable, Version};
+use self::symbol::{Symbol, SymbolTable, Version};
 use self::sysv_hash::SysvHash;
-use super::{ExportTable, InspectError, LookupOutcome, ObjectKind, Slice};
-
-const NO_HASH_TABLE: &str =
-    "no DT_GNU_HASH or DT_HASH: the dynamic loader never searches this object";
-const NOT_IN_TABLE: &str = "not in the dynamic symbol hash table";
+use super::{
+    ExportTable, InspectError, LookupOutcome, MissReason, ObjectKind, Slice, Unsearchable,
+};
 
 /// Reads the ELF header and, for objects the dynamic loader can map, the dynamic section;
 /// the export table it returns performs each lookup on demand.
 pub fn open(bytes: &[u8]) -> Result<Slice<'_>, InspectError> {
     let header = ElfHeader::parse(bytes)?;
-    let unsearchable = |why: &str| (object_kind(header.e_type, 0), Err(why.to_string()));
+    let unsearchable = |why| (object_kind(header.e_type, 0), Err(why));
     let (kind, exports) = match header.e_type {
         ET_EXEC | ET_DYN => dynamic_exports(bytes, &header)?,
-        ET_REL => unsearchable("relocatable object: no dynamic section"),
-        ET_CORE => unsearchable("core dump: no dynamic section"),
-        _ => {
-            unsearchable("not an object the dynamic loader maps (e_type is not ET_DYN or ET_EXEC)")
-        }
+        ET_REL => unsearchable(Unsearchable::Relocatable),
+        ET_CORE => unsearchable(Unsearchable::CoreDump),
+        _ => unsearchable(Unsearchable::NotLoadable),
     };
     Ok(Slice {
         arch: header.arch(),
@@ -48,7 +44,7 @@ pub fn open(bytes: &[u8]) -> Result<Slice<'_>, InspectError> {
     })
 }
 
-type Exports<'a> = Result<Box<dyn ExportTable + 'a>, String>;
+type Exports<'a> = Result<Box<dyn ExportTable + 'a>, Unsearchable>;
 
 /// The kind of a loadable object and the tables `dlsym` would search in it.
 fn dynamic_exports<'a>(
@@ -65,14 +61,16 @@ fn dynamic_exports<'a>(
         .find(|ph| ph.p_type == PT_DYNAMIC)
         .filter(|ph| ph.p_filesz > 0);
     let Some(dynamic) = dynamic else {
-        let why = "no dynamic section (PT_DYNAMIC): a statically linked object the dynamic loader cannot search";
-        return Ok((object_kind(header.e_type, 0), Err(why.to_string())));
+        return Ok((
+            object_kind(header.e_type, 0),
+            Err(Unsearchable::NoDynamicSection),
+        ));
     };
     let info = DynamicInfo::read(reader, header.is_64, &space, dynamic)?;
     let kind = object_kind(header.e_type, info.flags_1);
 
     let Some(hash) = choose_hash_table(header, &info)? else {
-        return Ok((kind, Err(NO_HASH_TABLE.to_string())));
+        return Ok((kind, Err(Unsearchable::NoHashTable)));
     };
     let symbols = symbol_table(reader, header.is_64, &space, &info)?;
     let hash = match hash {
@@ -160,8 +158,8 @@ impl ElfExports<'_> {
     /// address `dlsym` then returns.
     fn verdict(symbol: &Symbol) -> LookupOutcome {
         match symbol.binding_problem() {
-            Some(why) => LookupOutcome::Missing(why.into()),
-            None if symbol.resolves_to_null() => LookupOutcome::Missing(NULL_ADDRESS.into()),
+            Some(why) => LookupOutcome::Missing(why),
+            None if symbol.resolves_to_null() => LookupOutcome::Missing(MissReason::NullAddress),
             None => LookupOutcome::Exported,
         }
     }
@@ -176,7 +174,7 @@ impl ExportTable for ElfExports<'_> {
         };
         // check_match, entry by entry down the chain: an entry that is no definition, or only
         // a versioned one, lets the walk go on; the first plain match decides.
-        let mut rejected: Option<&'static str> = None;
+        let mut rejected: Option<MissReason> = None;
         let mut versioned: Option<Symbol> = None;
         let mut versioned_count = 0u32;
         for index in candidates {
@@ -191,7 +189,7 @@ impl ExportTable for ElfExports<'_> {
             match self.symbols.version(index)? {
                 Version::Unversioned => return Ok(Self::verdict(&entry)),
                 Version::NonDefault => {
-                    rejected.get_or_insert(symbol::NON_DEFAULT_VERSION);
+                    rejected.get_or_insert(MissReason::NonDefaultVersion);
                 }
                 Version::Default => {
                     versioned_count = versioned_count.saturating_add(1);
@@ -203,9 +201,9 @@ impl ExportTable for ElfExports<'_> {
         match (versioned_count, versioned) {
             (1, Some(entry)) => Ok(Self::verdict(&entry)),
             (0, _) => Ok(LookupOutcome::Missing(
-                rejected.unwrap_or(NOT_IN_TABLE).into(),
+                rejected.unwrap_or(MissReason::NotInHashTable),
             )),
-            _ => Ok(LookupOutcome::Missing(SEVERAL_VERSIONS.into())),
+            _ => Ok(LookupOutcome::Missing(MissReason::SeveralVersions)),
         }
     }
 

@@ -10,15 +10,7 @@ use goblin::elf::sym::{
 use goblin::elf::symver::VERSYM_HIDDEN;
 
 use super::dynamic::Mapped;
-use crate::inspect::InspectError;
-
-pub const UNDEFINED: &str = "undefined (only referenced here)";
-pub const NON_DEFAULT_VERSION: &str =
-    "only a non-default symbol version (name@VERSION), which dlsym skips";
-pub const NULL_ADDRESS: &str =
-    "absolute symbol of value 0: dlsym returns NULL, which CPython takes for a missing hook";
-pub const SEVERAL_VERSIONS: &str =
-    "several versioned definitions and no unversioned one, which dlsym skips";
+use crate::inspect::{InspectError, MissReason};
 
 /// The fields of one dynamic symbol that the lookup rules read.
 #[derive(Debug, Clone, Copy)]
@@ -33,37 +25,37 @@ pub struct Symbol {
 impl Symbol {
     /// Why `check_match` passes over this entry before it even compares names, if it does.
     /// The chain walk then goes on to the next entry, so a later one may still match.
-    pub fn definition_problem(&self) -> Option<&'static str> {
+    pub fn definition_problem(&self) -> Option<MissReason> {
         let shndx = u32::from(self.st_shndx);
         // An undefined entry is only a reference to someone else's definition. glibc's own
         // test is "value 0": dlsym passes no relocation class, so an undefined entry with a
         // value (a canonical PLT address, found only in non-PIC executables) would slip
         // through, but it is still no definition of the hook in this object.
         if shndx == SHN_UNDEF {
-            return Some(UNDEFINED);
+            return Some(MissReason::Undefined);
         }
         if self.st_value == 0 && shndx != SHN_ABS && st_type(self.st_info) != STT_TLS {
-            return Some("defined with value 0, which the loader takes for no definition");
+            return Some(MissReason::ZeroValue);
         }
         match st_type(self.st_info) {
             STT_NOTYPE | STT_OBJECT | STT_FUNC | STT_COMMON | STT_TLS | STT_GNU_IFUNC => None,
-            _ => Some("neither code nor data (a section, file or processor-specific symbol)"),
+            _ => Some(MissReason::NotCodeOrData),
         }
     }
 
     /// Why `do_lookup_x` ignores the entry that matched, if it does. Unlike a definition
     /// problem this ends the search in the object: the loader does not look further down
     /// the chain.
-    pub fn binding_problem(&self) -> Option<&'static str> {
+    pub fn binding_problem(&self) -> Option<MissReason> {
         match st_visibility(self.st_other) {
-            STV_HIDDEN => return Some("hidden visibility"),
-            STV_INTERNAL => return Some("internal visibility"),
+            STV_HIDDEN => return Some(MissReason::HiddenVisibility),
+            STV_INTERNAL => return Some(MissReason::InternalVisibility),
             _ => {}
         }
         match st_bind(self.st_info) {
             STB_GLOBAL | STB_WEAK | STB_GNU_UNIQUE => None,
-            STB_LOCAL => Some("local binding"),
-            _ => Some("an OS- or processor-specific binding the loader ignores"),
+            STB_LOCAL => Some(MissReason::LocalBinding),
+            _ => Some(MissReason::UnknownBinding),
         }
     }
 

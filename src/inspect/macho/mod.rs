@@ -15,7 +15,7 @@ mod tests;
 
 pub use fat::open_fat;
 
-use super::{ExportTable, InspectError, Reader, Slice};
+use super::{ExportTable, InspectError, Reader, Slice, Unsearchable};
 use header::MachHeader;
 use nlist::SymbolTable;
 use trie::ExportTrie;
@@ -27,7 +27,7 @@ pub fn open_thin(bytes: &[u8]) -> Result<Slice<'_>, InspectError> {
     let linkedit = load_commands::read(&image, &header)?;
     // dyld uses the trie whenever the image has one (even an empty one) and the nlist table only
     // for images linked without (before macOS 10.6, or relocatable objects).
-    let exports: Result<Box<dyn ExportTable + '_>, String> =
+    let exports: Result<Box<dyn ExportTable + '_>, Unsearchable> =
         if let Some(extent) = linkedit.export_trie {
             Ok(Box::new(ExportTrie::new(image, extent, linkedit.dylibs)?))
         } else if let Some(symtab) = linkedit.symtab {
@@ -38,10 +38,7 @@ pub fn open_thin(bytes: &[u8]) -> Result<Slice<'_>, InspectError> {
                 linkedit.dysymtab,
             )?))
         } else {
-            Err(
-            "no export trie (LC_DYLD_INFO, LC_DYLD_EXPORTS_TRIE) and no symbol table (LC_SYMTAB)"
-                .into(),
-        )
+            Err(Unsearchable::NoMachOExports)
         };
     Ok(Slice {
         arch: header.arch_name(),

@@ -16,7 +16,7 @@ use goblin::mach::symbols::{N_ABS, N_EXT, N_INDR, N_PBUD, N_PEXT, N_SECT, N_STAB
 
 use super::load_commands::{ExternalDefined, Symtab};
 use super::mangle;
-use crate::inspect::{ExportTable, InspectError, LookupOutcome, Reader};
+use crate::inspect::{ExportTable, InspectError, LookupOutcome, MissReason, Reader};
 
 const NLIST_SIZE: u64 = 12;
 const NLIST_64_SIZE: u64 = 16;
@@ -136,28 +136,28 @@ impl<'a> SymbolTable<'a> {
 
 /// Why an entry with the wanted name is or is not an export.
 fn classify(n_type: u8) -> LookupOutcome {
-    let missing = |why: &str| LookupOutcome::Missing(why.to_string());
+    let missing = LookupOutcome::Missing;
     if n_type & N_STAB != 0 {
-        return missing("only a debugger (stab) entry");
+        return missing(MissReason::StabOnly);
     }
     if n_type & N_EXT == 0 {
         // The static linker turns private externs into locals and keeps N_PEXT as a trace.
         return if n_type & N_PEXT != 0 {
-            missing("private extern (hidden visibility), made local by the static linker")
+            missing(MissReason::PrivateExternMadeLocal)
         } else {
-            missing("local symbol (static)")
+            missing(MissReason::LocalSymbol)
         };
     }
     if n_type & N_PEXT != 0 {
-        return missing("private extern (hidden visibility)");
+        return missing(MissReason::PrivateExtern);
     }
     match n_type & N_TYPE {
         N_SECT => LookupOutcome::Exported,
-        N_UNDF => missing("undefined (only referenced here)"),
-        N_ABS => missing("absolute symbol (N_ABS), not defined in a section"),
-        N_INDR => missing("indirect symbol (N_INDR), not defined in a section"),
-        N_PBUD => missing("prebound undefined symbol (N_PBUD)"),
-        _ => missing("not defined in a section"),
+        N_UNDF => missing(MissReason::Undefined),
+        N_ABS => missing(MissReason::AbsoluteSymbol),
+        N_INDR => missing(MissReason::IndirectSymbol),
+        N_PBUD => missing(MissReason::PreboundUndefined),
+        _ => missing(MissReason::NotInSection),
     }
 }
 
@@ -176,8 +176,7 @@ impl ExportTable for SymbolTable<'_> {
                     }
                 }
             }
-            return Ok(first_miss
-                .unwrap_or_else(|| LookupOutcome::Missing("not in the symbol table".into())));
+            return Ok(first_miss.unwrap_or(LookupOutcome::Missing(MissReason::NotInSymbolTable)));
         };
         if let Some(entry) = self.binary_search(external.clone(), &mangled)? {
             return Ok(classify(entry.n_type));
@@ -188,18 +187,14 @@ impl ExportTable for SymbolTable<'_> {
             let entry = self.entry(index)?;
             if entry.name == Some(mangled.as_slice()) {
                 return Ok(match classify(entry.n_type) {
-                    LookupOutcome::Exported => LookupOutcome::Missing(
-                        "external symbols not sorted by name: dyld before macOS 12 binary-searches them and \
-                         misses it (dyld4 would find it)"
-                            .into(),
-                    ),
+                    LookupOutcome::Exported => {
+                        LookupOutcome::Missing(MissReason::ExternalsUnsorted)
+                    }
                     miss => miss,
                 });
             }
         }
-        Ok(LookupOutcome::Missing(
-            "not among the external symbols (LC_DYSYMTAB)".into(),
-        ))
+        Ok(LookupOutcome::Missing(MissReason::NotAmongExternalSymbols))
     }
 
     fn exported_with_prefixes(&self, prefixes: &[&str]) -> Result<Vec<String>, InspectError> {

@@ -22,7 +22,7 @@ use goblin::mach::exports::{
 
 use super::load_commands::{Extent, dylib_name};
 use super::{c_name, mangle};
-use crate::inspect::{ExportTable, InspectError, LookupOutcome, Reader};
+use crate::inspect::{ExportTable, InspectError, LookupOutcome, MissReason, Reader};
 
 /// dyld records visited node offsets in a 128-entry array, the root included, and gives up
 /// ("malformed trie too deep") when it fills; a deeper symbol cannot be found.
@@ -197,9 +197,7 @@ impl<'a> ExportTrie<'a> {
             EXPORT_SYMBOL_FLAGS_KIND_REGULAR
             | EXPORT_SYMBOL_FLAGS_KIND_THREAD_LOCAL
             | EXPORT_SYMBOL_FLAGS_KIND_ABSOLUTE => LookupOutcome::Exported,
-            _ => LookupOutcome::Missing(format!(
-                "export trie entry has an unknown symbol kind (flags {flags:#x}), which dyld rejects"
-            )),
+            _ => LookupOutcome::Missing(MissReason::UnknownTrieKind { flags }),
         })
     }
 
@@ -211,9 +209,9 @@ impl<'a> ExportTrie<'a> {
             .and_then(|n| n.checked_sub(1))
             .and_then(|index| self.dylibs.get(index));
         match command {
-            None => LookupOutcome::Missing(format!(
-                "re-export of {name} from dependent library #{ordinal}, which this image does not load"
-            )),
+            None => {
+                LookupOutcome::Missing(MissReason::ReexportFromUnloadedLibrary { name, ordinal })
+            }
             Some(&command) => match dylib_name(&self.image, command) {
                 Ok(dylib) => LookupOutcome::Forwarded(format!(
                     "{name} in {}",
@@ -270,7 +268,7 @@ impl ExportTable for ExportTrie<'_> {
         let mangled = mangle(symbol);
         match self.find(&mangled)? {
             Some(terminal) => self.outcome(terminal, &mangled),
-            None => Ok(LookupOutcome::Missing("not in the export trie".into())),
+            None => Ok(LookupOutcome::Missing(MissReason::NotInExportTrie)),
         }
     }
 

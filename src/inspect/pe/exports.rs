@@ -17,7 +17,7 @@ use goblin::pe::export::{
 
 use super::address_map::AddressMap;
 use super::headers::DataDirectory;
-use crate::inspect::{ExportTable, InspectError, LookupOutcome, Reader};
+use crate::inspect::{ExportTable, InspectError, LookupOutcome, MissReason, Reader};
 
 const NAME_POINTER_SIZE: u64 = 4;
 const ORDINAL_SIZE: u64 = 2;
@@ -110,7 +110,7 @@ impl<'a> ExportDirectory<'a> {
         )?;
         if u32::from(ordinal) >= self.number_of_functions {
             return Ok(LookupOutcome::Missing(
-                "its ordinal lies outside the export address table".into(),
+                MissReason::OrdinalOutsideAddressTable,
             ));
         }
         let entry =
@@ -129,14 +129,11 @@ impl<'a> ExportDirectory<'a> {
 
     /// Why `wanted`, which the binary search did not find, cannot be resolved. Scans the whole
     /// name table, so it runs only on this failure path.
-    fn explain_missing(&self, wanted: &[u8]) -> Result<String, InspectError> {
+    fn explain_missing(&self, wanted: &[u8]) -> Result<MissReason, InspectError> {
         let mut named = vec![false; self.number_of_functions as usize];
         for index in 0..self.number_of_names {
             if self.name(index)? == wanted {
-                return Ok(
-                    "the export name table is not sorted, so the loader's binary search misses it"
-                        .into(),
-                );
+                return Ok(MissReason::NameTableUnsorted);
             }
             let ordinal = self.file.u16(
                 self.ordinal_table + u64::from(index) * ORDINAL_SIZE,
@@ -156,9 +153,10 @@ impl<'a> ExportDirectory<'a> {
             }
         }
         Ok(match ordinal_only {
-            0 => "not in the export name table".into(),
-            1 => "not exported by name (the DLL has 1 ordinal-only export)".into(),
-            n => format!("not exported by name (the DLL has {n} ordinal-only exports)"),
+            0 => MissReason::NotInExportNameTable,
+            n => MissReason::OrdinalOnly {
+                ordinal_only_exports: n,
+            },
         })
     }
 }
@@ -187,18 +185,29 @@ pub(super) fn binary_search<'n>(
     Ok(None)
 }
 
+/// GetProcAddress takes a C string: anything after a NUL is not part of the name.
+fn c_string(symbol: &str) -> &[u8] {
+    symbol
+        .as_bytes()
+        .split(|&b| b == 0)
+        .next()
+        .unwrap_or_default()
+}
+
 impl ExportTable for ExportDirectory<'_> {
     fn lookup(&self, symbol: &str) -> Result<LookupOutcome, InspectError> {
-        // GetProcAddress takes a C string: anything after a NUL is not part of the name.
-        let wanted = symbol
-            .as_bytes()
-            .split(|&b| b == 0)
-            .next()
-            .unwrap_or_default();
+        let wanted = c_string(symbol);
         match binary_search(self.number_of_names, wanted, |index| self.name(index))? {
             Some(index) => self.resolve(index),
-            None => Ok(LookupOutcome::Missing(self.explain_missing(wanted)?)),
+            None => Ok(LookupOutcome::Missing(MissReason::NotInExportNameTable)),
         }
+    }
+
+    fn explain_miss(&self, symbol: &str, reason: MissReason) -> Result<MissReason, InspectError> {
+        if reason != MissReason::NotInExportNameTable {
+            return Ok(reason);
+        }
+        self.explain_missing(c_string(symbol))
     }
 
     fn exported_with_prefixes(&self, prefixes: &[&str]) -> Result<Vec<String>, InspectError> {

@@ -15,7 +15,7 @@ use goblin::pe::header::{
     COFF_MACHINE_X86_64,
 };
 
-use super::{ExportTable, InspectError, Reader, Slice};
+use super::{ExportTable, InspectError, Reader, Slice, Unsearchable};
 use exports::ExportDirectory;
 use headers::ImageHeaders;
 
@@ -31,7 +31,7 @@ pub fn open(bytes: &[u8]) -> Result<Slice<'_>, InspectError> {
     let arch = arch_name(headers.machine);
     let kind = headers.kind();
     let exports = match headers.export_directory {
-        None => Err("no export directory".to_string()),
+        None => Err(Unsearchable::NoExportDirectory),
         Some(directory) => {
             let table = ExportDirectory::parse(file, headers.address_map, directory)?;
             Ok(Box::new(table) as Box<dyn ExportTable + '_>)

@@ -34,7 +34,13 @@ fn lookup(slice: &Slice<'_>, symbol: &str) -> LookupOutcome {
         .exports
         .as_ref()
         .unwrap_or_else(|why| panic!("no exports: {why}"));
-    table.lookup(symbol).unwrap()
+    // What a finding reports: the loader's miss, explained by a scan of the table.
+    match table.lookup(symbol).unwrap() {
+        LookupOutcome::Missing(reason) => {
+            LookupOutcome::Missing(table.explain_miss(symbol, reason).unwrap())
+        }
+        found => found,
+    }
 }
 
 fn hooks(slice: &Slice<'_>) -> Vec<String> {
@@ -47,7 +53,7 @@ fn hooks(slice: &Slice<'_>) -> Vec<String> {
 }
 
 fn missing(reason: &str) -> LookupOutcome {
-    LookupOutcome::Missing(reason.into())
+    LookupOutcome::Missing(crate::inspect::MissReason::from_text(reason))
 }
 
 const NOT_IN_TABLE: &str = "not in the export name table";
@@ -144,7 +150,10 @@ fn dll_without_export_directory() {
     let bytes = fixture("noexports.pyd");
     let slice = open(&bytes).unwrap();
     assert_eq!(slice.kind, ObjectKind::SharedLibrary);
-    assert_eq!(slice.exports.err().as_deref(), Some("no export directory"));
+    assert_eq!(
+        slice.exports.err().map(|e| e.to_string()).as_deref(),
+        Some("no export directory")
+    );
 }
 
 #[test]
@@ -425,7 +434,12 @@ fn header_errors() {
     let mut bytes = fixture("good_x64.pyd");
     patch_u32(&mut bytes, e_lfanew + 24 + 108, 0);
     assert_eq!(
-        open(&bytes).unwrap().exports.err().as_deref(),
+        open(&bytes)
+            .unwrap()
+            .exports
+            .err()
+            .map(|e| e.to_string())
+            .as_deref(),
         Some("no export directory")
     );
 }

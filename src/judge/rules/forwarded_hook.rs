@@ -1,8 +1,8 @@
 //! PYI006 forwarded-hook: the hook resolves, but through a forwarder or re-export to another
 //! library, which must then be present at import time.
 
-use crate::inspect::LookupOutcome;
-use crate::judge::{Facts, Finding, Rule, Severity, slice_prefix};
+use crate::inspect::{InspectError, LookupOutcome};
+use crate::judge::{Facts, Finding, Rule, Severity};
 
 pub static RULE: Rule = Rule {
     id: "PYI006",
@@ -14,22 +14,22 @@ module or on the loader's search path; ship it in the wheel.",
     severity: Severity::Note,
 };
 
-pub fn check(facts: &Facts) -> Vec<Finding> {
-    let (Ok(hooks), Ok(inspection)) = (&facts.hooks, &facts.inspection) else {
-        return Vec::new();
+pub fn check(facts: &Facts) -> Result<Vec<Finding>, InspectError> {
+    let Ok(hooks) = facts.hooks else {
+        return Ok(Vec::new());
     };
     let mut findings = Vec::new();
-    for slice in &inspection.slices {
-        for (symbol, outcome) in &slice.lookups {
-            if let LookupOutcome::Forwarded(target) = outcome {
+    for slice in &facts.binary.slices {
+        for symbol in [&hooks.init, &hooks.mod_export] {
+            if let LookupOutcome::Forwarded(target) = slice.lookup(symbol)? {
                 let message = format!(
                     "{}`{symbol}` of module `{}` is forwarded to `{target}`; the import also needs that library.",
-                    slice_prefix(inspection.format, slice),
+                    facts.slice_prefix(slice),
                     hooks.module
                 );
-                findings.push(Finding::new(&RULE, message).slice(Some(&slice.arch)));
+                findings.push(Finding::new(&RULE, message).slice(Some(slice.arch())));
             }
         }
     }
-    findings
+    Ok(findings)
 }

@@ -4,8 +4,8 @@
 //! When every targeted interpreter is older than 3.15 the module cannot import at all and
 //! PYI001 reports it instead; this rule covers the partial and the unknown cases.
 
-use crate::inspect::ObjectKind;
-use crate::judge::{Facts, Finding, Rule, Severity, outcome, slice_prefix};
+use crate::inspect::InspectError;
+use crate::judge::{Facts, Finding, HookLookups, Rule, Severity};
 use crate::python::ModExportCoverage;
 
 pub static RULE: Rule = Rule {
@@ -20,33 +20,33 @@ If the module is meant for 3.15+ only, name that in the file suffix (`.abi3t.so`
     severity: Severity::Warning,
 };
 
-pub fn check(facts: &Facts) -> Vec<Finding> {
-    let (Ok(hooks), Ok(inspection)) = (&facts.hooks, &facts.inspection) else {
-        return Vec::new();
+pub fn check(facts: &Facts) -> Result<Vec<Finding>, InspectError> {
+    let Ok(hooks) = facts.hooks else {
+        return Ok(Vec::new());
     };
-    let not_importing_on = match facts.python.mod_export_coverage() {
+    let not_importing_on = match facts.artifact.identity.python.mod_export_coverage() {
         ModExportCoverage::Partial(versions) => format!("CPython {versions}"),
         ModExportCoverage::Unknown => "CPython 3.14 and older".to_string(),
-        ModExportCoverage::All | ModExportCoverage::None(_) => return Vec::new(),
+        ModExportCoverage::All | ModExportCoverage::None(_) => return Ok(Vec::new()),
     };
-    inspection
-        .slices
-        .iter()
-        .filter(|slice| slice.kind == ObjectKind::SharedLibrary)
-        .filter(|slice| {
-            !outcome(slice, &hooks.init).is_resolvable() && outcome(slice, &hooks.mod_export).is_resolvable()
-        })
-        .map(|slice| {
-            let message = format!(
-                "{}Module `{}` imports on CPython 3.15+ only: it exports `{}` but not `{}`, so {not_importing_on} cannot import it.",
-                slice_prefix(inspection.format, slice),
-                hooks.module,
-                hooks.mod_export,
-                hooks.init
-            );
+    let mut findings = Vec::new();
+    for slice in facts.shared_libraries() {
+        let found = HookLookups::of(slice, hooks)?;
+        if found.init.is_resolvable() || !found.mod_export.is_resolvable() {
+            continue;
+        }
+        let message = format!(
+            "{}Module `{}` imports on CPython 3.15+ only: it exports `{}` but not `{}`, so {not_importing_on} cannot import it.",
+            facts.slice_prefix(slice),
+            hooks.module,
+            hooks.mod_export,
+            hooks.init
+        );
+        findings.push(
             Finding::new(&RULE, message)
                 .help("Declare the interpreters with --python (e.g. --python 3.15) or export PyInit_ as well.")
-                .slice(Some(&slice.arch))
-        })
-        .collect()
+                .slice(Some(slice.arch())),
+        );
+    }
+    Ok(findings)
 }

@@ -1,7 +1,9 @@
 //! PYI004 invalid-module-name: the module name cannot be a Python identifier, so no hook
 //! name can be derived and no `import` statement can name it.
 
-use crate::judge::{Facts, Finding, Location, NameSource, Rule, Severity};
+use crate::inspect::InspectError;
+use crate::judge::{Facts, Finding, Rule, Severity};
+use crate::model::NameSource;
 
 pub static RULE: Rule = Rule {
     id: "PYI004",
@@ -14,20 +16,18 @@ underscore form, e.g. `my_module`.",
     severity: Severity::Error,
 };
 
-pub fn check(facts: &Facts) -> Vec<Finding> {
-    let Err(error) = &facts.hooks else {
-        return Vec::new();
+pub fn check(facts: &Facts) -> Result<Vec<Finding>, InspectError> {
+    let Err(error) = facts.hooks else {
+        return Ok(Vec::new());
     };
+    let source = &facts.artifact.identity.name_source;
     let mut finding = Finding::new(
         &RULE,
-        format!(
-            "Invalid module name (from the {}): {error}.",
-            facts.name_source.describe()
-        ),
+        format!("Invalid module name (from the {source}): {error}."),
     )
     .help("Use a Python identifier: letters, digits and `_` (for example replace `-` with `_`).");
-    if let NameSource::Config { location, .. } = &facts.name_source {
-        finding = finding.at(Location { ..location.clone() });
+    if let NameSource::Config { location, .. } = source {
+        finding = finding.at(location.clone());
     }
-    vec![finding]
+    Ok(vec![finding])
 }

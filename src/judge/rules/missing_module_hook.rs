@@ -5,8 +5,9 @@
 //! checked, because dyld loads only the host's slice.
 
 use crate::hook::{HookNames, module_of_symbol};
-use crate::inspect::{Inspection, LookupOutcome, ObjectKind, SliceReport};
-use crate::judge::{Facts, Finding, NameSource, Rule, Severity, outcome, slice_prefix};
+use crate::inspect::{InspectError, LookupOutcome, SliceView};
+use crate::judge::{Facts, Finding, HookLookups, Rule, Severity};
+use crate::model::NameSource;
 use crate::python::ModExportCoverage;
 
 pub static RULE: Rule = Rule {
@@ -28,34 +29,34 @@ from the same source.",
     severity: Severity::Error,
 };
 
-pub fn check(facts: &Facts) -> Vec<Finding> {
-    let (Ok(hooks), Ok(inspection)) = (&facts.hooks, &facts.inspection) else {
-        return Vec::new();
+pub fn check(facts: &Facts) -> Result<Vec<Finding>, InspectError> {
+    let Ok(hooks) = facts.hooks else {
+        return Ok(Vec::new());
     };
-    inspection
-        .slices
-        .iter()
-        .filter(|slice| slice.kind == ObjectKind::SharedLibrary)
-        .filter_map(|slice| check_slice(facts, hooks, inspection, slice))
-        .collect()
+    let mut findings = Vec::new();
+    for slice in facts.shared_libraries() {
+        findings.extend(check_slice(facts, hooks, slice)?);
+    }
+    Ok(findings)
 }
 
 fn check_slice(
     facts: &Facts,
     hooks: &HookNames,
-    inspection: &Inspection,
-    slice: &SliceReport,
-) -> Option<Finding> {
-    let init = outcome(slice, &hooks.init);
-    if init.is_resolvable() {
-        return None;
-    }
-    let prefix = slice_prefix(inspection.format, slice);
+    slice: &SliceView<'_>,
+) -> Result<Option<Finding>, InspectError> {
+    let found = HookLookups::of(slice, hooks)?;
+    let LookupOutcome::Missing(reason) = found.init else {
+        return Ok(None);
+    };
+    let prefix = facts.slice_prefix(slice);
     let module = &hooks.module;
-    if outcome(slice, &hooks.mod_export).is_resolvable() {
+    if found.mod_export.is_resolvable() {
         // Only PyModExport_: fatal only when no targeted interpreter looks it up.
-        let ModExportCoverage::None(versions) = facts.python.mod_export_coverage() else {
-            return None;
+        let ModExportCoverage::None(versions) =
+            facts.artifact.identity.python.mod_export_coverage()
+        else {
+            return Ok(None);
         };
         let message = format!(
             "{prefix}Module `{module}` exports only `{}`, which CPython {versions} does not look up; it needs `{}`.",
@@ -63,21 +64,19 @@ fn check_slice(
         );
         let help = "PyModExport_ hooks (PEP 793) are used by CPython 3.15 and later only. Build for \
                     3.15+ (abi3t), or export PyInit_ as well: a PyO3 build for older versions does.";
-        return Some(
+        return Ok(Some(
             Finding::new(&RULE, message)
                 .help(help)
-                .slice(Some(&slice.arch)),
-        );
+                .slice(Some(slice.arch())),
+        ));
     }
-    let reason = match init {
-        LookupOutcome::Missing(reason) if !reason.is_empty() => format!(" ({reason})"),
-        _ => String::new(),
-    };
+    let reason = slice.explain_miss(&hooks.init, reason)?;
     let mut message = format!(
-        "{prefix}Module `{module}` has no entry point: `{}` is not exported{reason}.",
+        "{prefix}Module `{module}` has no entry point: `{}` is not exported ({reason}).",
         hooks.init
     );
-    let help = match suggest(facts, hooks, slice) {
+    let exported = slice.exported_hooks()?;
+    let help = match suggest(facts, hooks, &exported) {
         Some((found, help)) => {
             message.push_str(&format!(" It exports {found} instead."));
             help
@@ -91,8 +90,8 @@ fn check_slice(
     };
     let finding = Finding::new(&RULE, message)
         .help(help)
-        .slice(Some(&slice.arch));
-    Some(point_at_source(facts, hooks, slice, finding))
+        .slice(Some(slice.arch()));
+    Ok(Some(point_at_source(facts, hooks, &exported, finding)))
 }
 
 /// For a cargo output, says which `#[pymodule]` disagrees with which setting, and points the
@@ -100,21 +99,21 @@ fn check_slice(
 fn point_at_source(
     facts: &Facts,
     hooks: &HookNames,
-    slice: &SliceReport,
+    exported_hooks: &[String],
     mut finding: Finding,
 ) -> Finding {
-    let config = match &facts.name_source {
+    let config = match &facts.artifact.identity.name_source {
         NameSource::Config { key, location } => Some((key, location)),
         _ => None,
     };
     let pymodules = facts
-        .source
+        .artifact
+        .crate_context
         .as_ref()
-        .map(|s| s.pymodules.as_slice())
+        .map(|context| context.pymodules.as_slice())
         .unwrap_or_default();
     let exported = |name: &str| {
-        slice
-            .other_hooks
+        exported_hooks
             .iter()
             .any(|h| module_of_symbol(h).is_some_and(|(m, _)| m == name))
     };
@@ -143,10 +142,9 @@ fn point_at_source(
 }
 
 /// What the slice exports instead, and the fix that follows from it.
-fn suggest(facts: &Facts, hooks: &HookNames, slice: &SliceReport) -> Option<(String, String)> {
-    let first = slice.other_hooks.first()?;
-    let found = slice
-        .other_hooks
+fn suggest(facts: &Facts, hooks: &HookNames, exported: &[String]) -> Option<(String, String)> {
+    let first = exported.first()?;
+    let found = exported
         .iter()
         .map(|s| format!("`{s}`"))
         .collect::<Vec<_>>()
@@ -173,7 +171,7 @@ fn suggest(facts: &Facts, hooks: &HookNames, slice: &SliceReport) -> Option<(Str
             "The #[pymodule] is probably named `{other}`, but the module is `{module}` (from the {}). \
              Rename the #[pymodule] to `{module}` (or add #[pyo3(name = \"{module}\")]), or name the \
              module `{other}` (Cargo.toml [lib] name / [tool.maturin] module-name).",
-            facts.name_source.describe()
+            facts.artifact.identity.name_source
         ),
     ))
 }

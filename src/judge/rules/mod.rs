@@ -4,7 +4,7 @@ pub mod forwarded_hook;
 pub mod hook_needs_python_3_15;
 pub mod invalid_module_name;
 pub mod missing_module_hook;
+pub mod module_name_conflict;
 pub mod module_name_typo;
 pub mod not_a_shared_library;
-pub mod skipped_file;
 pub mod unimportable_file_name;

@@ -1,6 +1,7 @@
 //! PYI008 module-name-typo: a setting that looks like maturin's `module-name` but is not it,
 //! so maturin ignores it and names the module after something else (maturin#2460).
 
+use crate::inspect::InspectError;
 use crate::judge::{Facts, Finding, Rule, Severity};
 
 pub static RULE: Rule = Rule {
@@ -15,11 +16,11 @@ Cargo's `[lib] name` or the package instead. Spell it:\n\n\
     severity: Severity::Warning,
 };
 
-pub fn check(facts: &Facts) -> Vec<Finding> {
-    let Some(source) = &facts.source else {
-        return Vec::new();
+pub fn check(facts: &Facts) -> Result<Vec<Finding>, InspectError> {
+    let Some(context) = &facts.artifact.crate_context else {
+        return Ok(Vec::new());
     };
-    source
+    Ok(context
         .config_warnings
         .iter()
         .map(|warning| {
@@ -27,5 +28,5 @@ pub fn check(facts: &Facts) -> Vec<Finding> {
                 .help("Write `module-name` (with a dash) under [tool.maturin].")
                 .at(warning.location.clone())
         })
-        .collect()
+        .collect())
 }

@@ -1,8 +1,8 @@
 //! PYI003 not-a-shared-library: the file is a well-formed binary of a kind CPython cannot
 //! load as an extension module (object file, executable).
 
-use crate::inspect::ObjectKind;
-use crate::judge::{Facts, Finding, Rule, Severity, slice_prefix};
+use crate::inspect::{InspectError, ObjectKind};
+use crate::judge::{Facts, Finding, Rule, Severity};
 
 pub static RULE: Rule = Rule {
     id: "PYI003",
@@ -15,17 +15,15 @@ and check the file cargo wrote to `target/<profile>/` (`libfoo.so`, `libfoo.dyli
     severity: Severity::Error,
 };
 
-pub fn check(facts: &Facts) -> Vec<Finding> {
-    let Ok(inspection) = &facts.inspection else {
-        return Vec::new();
-    };
-    inspection
+pub fn check(facts: &Facts) -> Result<Vec<Finding>, InspectError> {
+    Ok(facts
+        .binary
         .slices
         .iter()
-        .filter(|slice| slice.kind != ObjectKind::SharedLibrary)
+        .filter(|slice| *slice.kind() != ObjectKind::SharedLibrary)
         .map(|slice| {
-            let what = slice.kind.describe();
-            let help = match slice.kind {
+            let what = slice.kind().describe();
+            let help = match slice.kind() {
                 ObjectKind::Relocatable => {
                     "This is an object file: link it into a shared library (cdylib)."
                 }
@@ -36,12 +34,12 @@ pub fn check(facts: &Facts) -> Vec<Finding> {
             };
             let message = format!(
                 "{}Not a shared library: this {} {what} cannot be loaded as an extension module.",
-                slice_prefix(inspection.format, slice),
-                inspection.format.describe()
+                facts.slice_prefix(slice),
+                facts.format().describe()
             );
             Finding::new(&RULE, message)
                 .help(help)
-                .slice(Some(&slice.arch))
+                .slice(Some(slice.arch()))
         })
-        .collect()
+        .collect())
 }

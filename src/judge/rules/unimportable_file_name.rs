@@ -1,7 +1,9 @@
 //! PYI005 unimportable-file-name: no CPython would import a file of this name, whatever it
 //! exports (`libfoo.dylib`, `foo.dll`, `libfoo.so.1`, `foo.abi3.pyd`).
 
-use crate::judge::{Facts, Finding, Origin, Rule, Severity};
+use crate::inspect::InspectError;
+use crate::judge::{Facts, Finding, Rule, Severity};
+use crate::model::Origin;
 
 pub static RULE: Rule = Rule {
     id: "PYI005",
@@ -15,21 +17,20 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
 };
 
-pub fn check(facts: &Facts) -> Vec<Finding> {
-    if facts.importable_name || facts.origin != Origin::Path {
-        return Vec::new();
+pub fn check(facts: &Facts) -> Result<Vec<Finding>, InspectError> {
+    let artifact = facts.artifact;
+    if artifact.identity.importable_file_name || artifact.origin != Origin::Path {
+        return Ok(Vec::new());
     }
-    let file = facts
+    let file = artifact
         .path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let message = format!(
-        "No CPython imports a file named `{file}`; it was checked as module `{}`.",
-        facts.module
-    );
-    vec![Finding::new(&RULE, message).help(format!(
-        "Rename it to `{}` plus an extension suffix (e.g. `{}.so` or `{}.pyd`), as maturin does when packaging.",
-        facts.module, facts.module, facts.module
-    ))]
+    let module = &artifact.identity.name;
+    let message =
+        format!("No CPython imports a file named `{file}`; it was checked as module `{module}`.");
+    Ok(vec![Finding::new(&RULE, message).help(format!(
+        "Rename it to `{module}` plus an extension suffix (e.g. `{module}.so` or `{module}.pyd`), as maturin does when packaging."
+    ))])
 }

@@ -17,7 +17,7 @@ fn fixture(name: &str) -> Vec<u8> {
 }
 
 fn missing(why: &str) -> LookupOutcome {
-    LookupOutcome::Missing(why.to_string())
+    LookupOutcome::Missing(crate::inspect::MissReason::from_text(why))
 }
 
 /// Opens `bytes` and looks `names` up, insisting the object has a searchable table.

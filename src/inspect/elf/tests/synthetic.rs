@@ -667,7 +667,12 @@ fn dynamic_section_problems() {
     ));
     let no_hash = Spec::x86_64(Hash::None, vec![sym("PyInit_m")]);
     assert_eq!(
-        open(&no_hash.build()).unwrap().exports.err().as_deref(),
+        open(&no_hash.build())
+            .unwrap()
+            .exports
+            .err()
+            .map(|e| e.to_string())
+            .as_deref(),
         Some("no DT_GNU_HASH or DT_HASH: the dynamic loader never searches this object")
     );
 }

@@ -1,0 +1,122 @@
+//! Directory scans: every wheel at any depth, every module an import root reaches, and a
+//! reason for each module-like file that is not checked — nothing is passed over in silence.
+//!
+//! Directory links are followed (a virtualenv's `lib64 -> lib`), each directory walked once;
+//! a link back to an ancestor is reported as a loop. Special files (FIFOs, sockets) and
+//! dangling links named like modules are inputs that cannot be checked: reported, never
+//! opened (opening a FIFO would block the run).
+
+use std::collections::HashSet;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use super::importable::{Classification, classify};
+use super::wheel::is_wheel;
+use super::{DiscoverError, FileKey, Sink};
+use crate::model::{Origin, Unchecked, UncheckedReason};
+
+/// Walks `root`, sending what it finds to `sink`. Returns how many modules and wheels it
+/// found, so an empty directory can be told apart.
+pub fn scan_directory(root: &Path, sink: &mut Sink<'_>) -> usize {
+    let root_name = fs::canonicalize(root)
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_default();
+    let mut walk = Walk {
+        sink,
+        walked: HashSet::new(),
+        found: 0,
+    };
+    let mut dirs = vec![root_name];
+    let mut ancestors = Vec::new();
+    walk.directory(root, &mut dirs, &mut ancestors);
+    walk.found
+}
+
+struct Walk<'s, 'a> {
+    sink: &'s mut Sink<'a>,
+    /// Directories already walked, by device and inode.
+    walked: HashSet<FileKey>,
+    found: usize,
+}
+
+impl Walk<'_, '_> {
+    fn directory(&mut self, dir: &Path, names: &mut Vec<String>, ancestors: &mut Vec<FileKey>) {
+        let Ok(key) = FileKey::of(dir) else {
+            return self.unreadable(dir, io::Error::other("cannot read file information"));
+        };
+        if !self.walked.insert(key) {
+            return;
+        }
+        let mut entries = match fs::read_dir(dir).and_then(|it| it.collect::<io::Result<Vec<_>>>())
+        {
+            Ok(entries) => entries,
+            Err(source) => return self.unreadable(dir, source),
+        };
+        entries.sort_by_key(|entry| entry.file_name());
+        ancestors.push(key);
+        for entry in entries {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let metadata = match fs::metadata(&path) {
+                Ok(metadata) => metadata,
+                Err(_) if looks_like_input(&name) => {
+                    self.found += 1;
+                    self.sink
+                        .failed(path.clone(), DiscoverError::DanglingLink { path });
+                    continue;
+                }
+                Err(_) => continue,
+            };
+            if metadata.is_dir() {
+                if FileKey::from_metadata(&metadata).is_some_and(|k| ancestors.contains(&k)) {
+                    self.sink.unchecked.push(Unchecked {
+                        path,
+                        reason: UncheckedReason::SymlinkLoop,
+                    });
+                    continue;
+                }
+                names.push(name);
+                self.directory(&path, names, ancestors);
+                names.pop();
+            } else if is_wheel(&path) && metadata.is_file() {
+                self.found += 1;
+                self.sink.wheel(&path, Origin::DirectoryScan);
+            } else {
+                let dirs: Vec<&str> = names.iter().map(String::as_str).collect();
+                match classify(&dirs, &name) {
+                    Classification::Ignored => {}
+                    Classification::NotChecked(reason) => {
+                        self.sink.unchecked.push(Unchecked { path, reason })
+                    }
+                    Classification::Module(_) if !metadata.is_file() => {
+                        self.found += 1;
+                        self.sink
+                            .failed(path.clone(), DiscoverError::NotAFile { path });
+                    }
+                    Classification::Module(_) => {
+                        self.found += 1;
+                        self.sink.file(&path, &metadata, Origin::DirectoryScan);
+                    }
+                }
+            }
+        }
+        ancestors.pop();
+    }
+
+    fn unreadable(&mut self, dir: &Path, source: io::Error) {
+        self.sink.failed(
+            dir.to_path_buf(),
+            DiscoverError::Unreadable {
+                path: dir.to_path_buf(),
+                source,
+            },
+        );
+    }
+}
+
+/// A name that would make the file an input (a module or a wheel) if it were one.
+fn looks_like_input(name: &str) -> bool {
+    matches!(classify(&[""], name), Classification::Module(_)) || is_wheel(&PathBuf::from(name))
+}

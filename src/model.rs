@@ -1,0 +1,223 @@
+//! The artifact model: the vocabulary discover resolves and every later stage reads.
+//!
+//! This module depends on nothing else in the crate but [`crate::python`]: discover fills
+//! these values in completely, the pipeline stages and inspects what they name, judge reads
+//! them, and reports render them. No stage refers back to an earlier one.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::python::PythonTargets;
+
+/// A place a finding points at: a source line or a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub path: PathBuf,
+    /// 1-based; `None` for the whole file.
+    pub line: Option<u32>,
+    /// What is at this place ("#[pymodule] fn string_sum", "Cargo.toml [lib] name").
+    pub label: String,
+}
+
+/// How an artifact came to be checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// Named on the command line (a file, or a wheel's member when the wheel was named).
+    Path,
+    /// Found by scanning a directory.
+    DirectoryScan,
+    /// A cargo build output: its file name is cargo's, the module name comes from the config.
+    Cargo,
+}
+
+/// Where the module name came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NameSource {
+    /// `--module-name`.
+    CommandLine,
+    /// What CPython derives from the file name.
+    FileName,
+    /// A configuration key (`[tool.maturin] module-name`, `[lib] name`, ...).
+    Config { key: String, location: Location },
+}
+
+impl fmt::Display for NameSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NameSource::CommandLine => f.write_str("--module-name"),
+            NameSource::FileName => f.write_str("file name"),
+            NameSource::Config { key, .. } => f.write_str(key),
+        }
+    }
+}
+
+/// Where the Python versions came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VersionSource {
+    CommandLine,
+    FileSuffix,
+    None,
+}
+
+/// One `#[pymodule]` that would export an entry point.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PyModuleItem {
+    /// The module name PyO3 derives the hook from: the `name = "..."` option when given, else
+    /// the item's identifier without `r#`.
+    pub name: String,
+    /// Where that name is written; the label reads like "#[pymodule] fn string_sum".
+    pub location: Location,
+}
+
+/// A setting that is probably not doing what its author meant; reported, never fatal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigWarning {
+    pub message: String,
+    pub location: Location,
+}
+
+/// What the crate that built a cargo output says: evidence for messages, never a verdict.
+#[derive(Debug, Clone, Default)]
+pub struct CrateContext {
+    pub pymodules: Vec<PyModuleItem>,
+    pub config_warnings: Vec<ConfigWarning>,
+}
+
+/// A cargo output and the directories that hold cargo's locks for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CargoOutput {
+    /// Where cargo put it: `<target-dir>/[<triple>/]<profile>/lib<name>.so`.
+    pub path: PathBuf,
+    pub target_dir: PathBuf,
+    /// The directory holding cargo's build locks for this file.
+    pub profile_dir: PathBuf,
+}
+
+/// Where an artifact's bytes come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ByteSource {
+    /// A file checked where it is.
+    File(PathBuf),
+    /// A member of a wheel, read from the archive.
+    WheelMember { wheel: PathBuf, member: String },
+    /// A cargo output, staged before it is mapped.
+    Cargo(CargoOutput),
+}
+
+/// Which module an artifact is, and for which interpreters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModuleIdentity {
+    /// The module name as given (possibly dotted; the hook uses the last component).
+    pub name: String,
+    pub name_source: NameSource,
+    /// Whether some CPython would import a file of this name at all.
+    pub importable_file_name: bool,
+    /// A `--module-name` that the file's own name contradicts. CPython goes by the file
+    /// name, so that is the name checked, and this one is reported.
+    pub overridden: Option<String>,
+    pub python: PythonTargets,
+    pub python_source: VersionSource,
+}
+
+/// One thing to check: where its bytes are, and what module it must be.
+#[derive(Debug, Clone)]
+pub struct Artifact {
+    /// For display and reports: the file, or `<wheel>/<member>`.
+    pub path: PathBuf,
+    pub origin: Origin,
+    pub bytes: ByteSource,
+    pub identity: ModuleIdentity,
+    /// For cargo outputs: the crate's `#[pymodule]` items and configuration warnings.
+    pub crate_context: Option<CrateContext>,
+}
+
+impl Artifact {
+    /// The wheel a member comes from.
+    pub fn wheel(&self) -> Option<&Path> {
+        match &self.bytes {
+            ByteSource::WheelMember { wheel, .. } => Some(wheel),
+            _ => None,
+        }
+    }
+
+    /// The file that stands for this artifact on disk: the file itself, or its wheel.
+    pub fn file_on_disk(&self) -> &Path {
+        self.wheel().unwrap_or(&self.path)
+    }
+}
+
+/// Why an input holds nothing to check (a note, never a failure).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NothingToCheck {
+    /// A wheel with no extension module: pure Python, scripts or data only.
+    NoModulesInWheel,
+}
+
+impl fmt::Display for NothingToCheck {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NothingToCheck::NoModulesInWheel => f.write_str(
+                "no extension modules in this wheel (pure Python, scripts or data): nothing to check",
+            ),
+        }
+    }
+}
+
+/// Why a file that looks like an extension module was not checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UncheckedReason {
+    /// Inside a folder of vendored libraries (`numpy.libs/`, `.dylibs/`), which is no package.
+    VendoredLibraries { folder: String },
+    /// A directory between the nearest import root and the file is not a package name.
+    NotImportable { folder: String },
+    /// Ends like a module (`.so`, `.pyd`) but no CPython imports a file of this name.
+    InvalidModuleName,
+    /// The same file (device and inode), or the same wheel member, was already taken.
+    Duplicate { of: PathBuf },
+    /// A directory link that leads back to one of its own ancestors.
+    SymlinkLoop,
+}
+
+impl UncheckedReason {
+    /// Stable kebab-case id for machine-readable reports.
+    pub fn id(&self) -> &'static str {
+        match self {
+            UncheckedReason::VendoredLibraries { .. } => "vendored-libraries",
+            UncheckedReason::NotImportable { .. } => "not-importable",
+            UncheckedReason::InvalidModuleName => "invalid-module-name",
+            UncheckedReason::Duplicate { .. } => "duplicate",
+            UncheckedReason::SymlinkLoop => "symlink-loop",
+        }
+    }
+}
+
+impl fmt::Display for UncheckedReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            UncheckedReason::VendoredLibraries { folder } => write!(
+                f,
+                "inside `{folder}`, a folder of vendored libraries, which nothing imports from"
+            ),
+            UncheckedReason::NotImportable { folder } => write!(
+                f,
+                "`{folder}` is not a package name, so no import root reaches this file"
+            ),
+            UncheckedReason::InvalidModuleName => {
+                f.write_str("no CPython imports a file of this name")
+            }
+            UncheckedReason::Duplicate { of } => {
+                write!(f, "the same file as {}, checked once", of.display())
+            }
+            UncheckedReason::SymlinkLoop => {
+                f.write_str("a directory link back to one of its ancestors; not followed")
+            }
+        }
+    }
+}
+
+/// A file that looks like an extension module but was not checked, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unchecked {
+    pub path: PathBuf,
+    pub reason: UncheckedReason,
+}
