@@ -43,7 +43,8 @@ fn every_rule_has_a_readme_section_matching_its_help_uri() {
 #[test]
 fn readme_names_the_two_commands() {
     let readme = readme();
-    assert!(readme.contains("cargo run --release -- tests/fixtures/example/site-packages"));
+    // One build serves both: `cargo run` and `cargo test` share the dev profile.
+    assert!(readme.contains("\ncargo run -- tests/fixtures/example/site-packages\n"));
     assert!(readme.contains("\ncargo test\n"));
     assert!(
         std::path::Path::new(concat!(
@@ -52,4 +53,24 @@ fn readme_names_the_two_commands() {
         ))
         .is_dir()
     );
+}
+
+/// The README shows what the first command really prints, byte for byte.
+#[test]
+fn readme_shows_what_the_example_prints() {
+    let readme = readme();
+    let start = readme
+        .find("What the first one prints:\n\n```\n")
+        .expect("the README shows the example's output")
+        + "What the first one prints:\n\n```\n".len();
+    let shown = &readme[start..start + readme[start..].find("```").unwrap()];
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_pyinit-check"))
+        .arg("tests/fixtures/example/site-packages")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("GITHUB_ACTIONS")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&output.stdout), shown);
 }

@@ -60,13 +60,15 @@ pub fn render(out: &mut dyn Write, run: &RunOutcome, context: &Context) -> io::R
             )?;
         }
     } else if !context.quiet && totals.unchecked > 0 {
-        writeln!(
-            out,
-            "{} file{} named like modules {} not checked (-v lists them)",
-            totals.unchecked,
-            plural(totals.unchecked),
-            if totals.unchecked == 1 { "was" } else { "were" }
-        )?;
+        let line = if totals.unchecked == 1 {
+            "1 file named like a module was not checked (-v lists it)".to_string()
+        } else {
+            format!(
+                "{} files named like modules were not checked (-v lists them)",
+                totals.unchecked
+            )
+        };
+        writeln!(out, "{line}")?;
     }
     if context.quiet && totals.failed == 0 && totals.errored == 0 {
         return Ok(());

@@ -6,7 +6,7 @@
 # unzipped tree, and asserts
 #   - exit 0;
 #   - every extension module CPython would import (`<identifier>.<suffix>`, .so/.pyd, in
-#     directories that are valid package names) is listed with verdict "pass";
+#     directories that are valid package names) is listed with status "pass";
 #   - nothing in a vendored-library directory (`*.libs/`, `.dylibs/`) is listed, and
 #     nothing else either. Vendored libraries never have importable names, so to give this
 #     teeth a copy of one of the wheel's own modules is planted in each vendored directory
@@ -136,7 +136,7 @@ root, report_path, exit_code, coverage_path, wheel = sys.argv[1:6]
 decoys = set(sys.argv[6:])
 root = os.path.realpath(root)
 
-# Suffixes some CPython imports (loader-rules.md §1); identifiers have no dots, so the
+# Suffixes some CPython imports (docs/loader-rules.md §1); identifiers have no dots, so the
 # module name is everything before the first dot.
 SUFFIX = re.compile(
     r"\.(?:cpython-\d+[td]*-[^.]+\.so|abi3t?(?:-[^.]+)?\.so|so"
@@ -177,9 +177,9 @@ for rel in sorted(expected - reported.keys()):
     problems.append(f"not listed: {rel}")
 for rel in sorted(expected & reported.keys()):
     a = reported[rel]
-    if a.get("verdict") != "pass":
+    if a.get("status") != "pass":
         why = "; ".join(f.get("message", "?") for f in a.get("findings", []))[:300]
-        problems.append(f"verdict {a.get('verdict')!r} for {rel}: {why}")
+        problems.append(f"status {a.get('status')!r} for {rel}: {why}")
 for rel in sorted(reported.keys() - expected):
     what = "in a vendored directory" if vendored(rel) else "that CPython would not import"
     problems.append(f"lists a file {what}: {rel}")
@@ -285,11 +285,11 @@ import json, sys
 report = json.load(open(sys.argv[1]))
 artifacts = report["artifacts"]
 assert sys.argv[2] == "0", f"exit {sys.argv[2]}"
-bad = [a["path"] for a in artifacts if a["verdict"] != "pass"]
+bad = [a["path"] for a in artifacts if a["status"] != "pass"]
 assert not bad, f"not passing: {bad[:3]}"
-assert all(a.get("container", "").endswith(".whl") for a in artifacts), "members must name their wheel"
+assert all((a.get("wheel") or "").endswith(".whl") for a in artifacts), "members must name their wheel"
 assert not any(".libs/" in a["path"] or ".dylibs/" in a["path"] for a in artifacts)
-print(f"{len(artifacts)} modules read from {len(set(a['container'] for a in artifacts))} wheels, all pass")
+print(f"{len(artifacts)} modules read from {len(set(a['wheel'] for a in artifacts))} wheels, all pass")
 PY
 )"; then
     report yes "wheels checked directly as .whl archives" "$out"
