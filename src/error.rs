@@ -30,7 +30,7 @@ pub enum CheckError {
     Inspect { path: PathBuf, source: InspectError },
     /// `target/maturin/` holds one file per name; staging a second would replace the first.
     #[error(
-        "{path}: not staged: {other} would also be staged as {destination}; \
+        "{path}: not staged: it and {other} would both be staged as {destination}; \
          pick one with --profile (or --target)"
     )]
     StagingCollision {

@@ -78,21 +78,30 @@ pub fn validate_component(name: &str) -> Result<(), ModuleNameError> {
 pub fn hook_names(dotted: &str) -> Result<HookNames, ModuleNameError> {
     let module = last_component(dotted);
     validate_component(module)?;
+    // An ASCII identifier has no `-` to replace; only punycode output can.
     let (encoded, unicode) = if module.is_ascii() {
-        (module.to_string(), false)
+        (std::borrow::Cow::Borrowed(module), false)
     } else {
         let encoded = idna::punycode::encode_str(module)
             .ok_or_else(|| ModuleNameError::Punycode(module.to_string()))?;
-        (encoded, true)
+        (std::borrow::Cow::Owned(encoded.replace('-', "_")), true)
     };
-    let encoded = encoded.replace('-', "_");
     // `%.200s`: punycode output is ASCII, so a byte cut is a character cut.
     let encoded = &encoded[..encoded.len().min(200)];
-    let u = if unicode { "U" } else { "" };
+    let symbol = |prefix: &str| {
+        let mut name = String::with_capacity(prefix.len() + 2 + encoded.len());
+        name.push_str(prefix);
+        if unicode {
+            name.push('U');
+        }
+        name.push('_');
+        name.push_str(encoded);
+        name
+    };
     Ok(HookNames {
         module: module.to_string(),
-        init: format!("PyInit{u}_{encoded}"),
-        mod_export: format!("PyModExport{u}_{encoded}"),
+        init: symbol("PyInit"),
+        mod_export: symbol("PyModExport"),
     })
 }
 

@@ -187,7 +187,11 @@ fn checked<B: std::ops::Deref<Target = [u8]>>(
     }
     Checked::Judged(Judged {
         format: binary.format,
-        slices: binary.slices.iter().map(|s| s.summary()).collect(),
+        slices: binary
+            .slices
+            .into_iter()
+            .map(inspect::SliceView::into_summary)
+            .collect(),
         findings,
         hooks,
     })

@@ -1,5 +1,5 @@
 //! The verdict and the rules that fire, per fixture, through the real binary: one row per
-//! behaviour the loaders define (loader-rules.md §1–2).
+//! behaviour the loaders define (docs/loader-rules.md §1–2).
 
 mod support;
 
@@ -66,11 +66,25 @@ const CASES: &[(&str, &[&str], i32, &[&str])] = &[
     ("pe/unsorted.pyd", &[], 1, &["PYI001"]),
     ("pe/prog.exe", &[], 1, &["PYI003", "PYI005"]),
     // Naming
+    // The file name decides the module CPython imports; a contradicting flag is reported.
     (
         "elf/gnuhash.so",
         &["--module-name", "my-mod"],
         1,
-        &["PYI004"],
+        &["PYI009"],
+    ),
+    (
+        "elf/gnuhash.so",
+        &["--module-name", "string_sum"],
+        1,
+        &["PYI009"],
+    ),
+    // A name that carries no module takes the flag, and the flag's name must be valid.
+    (
+        "macho/objfile.o",
+        &["--module-name", "my-mod"],
+        1,
+        &["PYI003", "PYI004", "PYI005"],
     ),
     (
         "elf/gnuhash.so",

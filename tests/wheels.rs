@@ -50,7 +50,11 @@ fn members_are_checked_from_the_archive() {
         .map(|a| (a["module"].as_str().unwrap(), a["status"].as_str().unwrap()))
         .collect();
     assert_eq!(verdicts, [("foo", "fail"), ("good_x64", "pass")]);
-    assert_eq!(artifacts[0]["container"], wheel.to_str().unwrap());
+    assert_eq!(artifacts[0]["wheel"], wheel.to_str().unwrap());
+    assert_eq!(artifacts[0]["member"], "pkg/foo.cp312-win_amd64.pyd");
+    let unchecked = report["unchecked"].as_array().unwrap();
+    assert_eq!(unchecked.len(), 1);
+    assert_eq!(unchecked[0]["reason"], "vendored-libraries");
     assert_eq!(artifacts[0]["python"]["versions"][0], "3.12");
 }
 
@@ -96,7 +100,6 @@ fn hostile_wheels_are_one_line_errors() {
     for (path, problem) in [
         (&text, "not a valid wheel"),
         (&empty, "not a valid wheel"),
-        (&pure, "no Python extension modules in this wheel"),
         (&bomb, "inflates past"),
         (&truncated, "not a valid wheel"),
     ] {
@@ -109,4 +112,15 @@ fn hostile_wheels_are_one_line_errors() {
             "{err}"
         );
     }
+    // A wheel without extension modules is a note, never a failure.
+    let output = run(&["--format", "json", pure.to_str().unwrap()]);
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(report["artifacts"][0]["status"], "nothing-to-check");
+    assert!(
+        report["artifacts"][0]["problem"]
+            .as_str()
+            .unwrap()
+            .contains("no extension modules in this wheel")
+    );
 }

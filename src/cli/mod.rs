@@ -79,7 +79,11 @@ fn try_run(cli: &Cli) -> Result<u8, RunError> {
         )),
     });
     emit::emit(cli, &outcome)?;
-    Ok(outcome.exit_code())
+    let code = outcome.exit_code();
+    // The process ends now; freeing every entry one by one would cost a run over thousands of
+    // modules more than a tenth of its time, for memory the exit returns anyway.
+    std::mem::forget(outcome);
+    Ok(code)
 }
 
 /// Two reports renamed onto one path would leave only the second.

@@ -1,7 +1,9 @@
 //! Which module an artifact is, decided once, in discover: the file name when it carries
 //! one (that is what CPython goes by), else the project's configuration or `--module-name`.
 
-use super::file_name::{ModuleFileName, guess_module_of_unimportable, parse_module_file_name};
+#[cfg(doc)]
+use super::file_name::parse_module_file_name;
+use super::file_name::{ModuleFileName, guess_module_of_unimportable};
 use crate::hook::last_component;
 use crate::model::{ModuleIdentity, NameSource, VersionSource};
 use crate::python::{PythonTargets, PythonVersion};
@@ -15,14 +17,15 @@ pub struct IdentityOptions {
     pub python: Vec<PythonVersion>,
 }
 
-/// The identity of a file called `file_name`; `configured` is the name a cargo project's
-/// configuration gives its output.
+/// The identity of a file called `file_name`, which CPython reads as `parsed` (see
+/// [`parse_module_file_name`]); `configured` is the name a cargo project's configuration
+/// gives its output.
 pub fn identify(
     file_name: &str,
+    parsed: Option<ModuleFileName>,
     configured: Option<(String, NameSource)>,
     options: &IdentityOptions,
 ) -> ModuleIdentity {
-    let parsed = parse_module_file_name(file_name);
     let (python, python_source) = python_targets(parsed.as_ref(), options);
     let importable_file_name = parsed.is_some();
     let (carried, imported_as) = match parsed {
@@ -85,6 +88,21 @@ fn python_targets(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::discover::parse_module_file_name;
+
+    fn identify(
+        file_name: &str,
+        configured: Option<(String, NameSource)>,
+        options: &IdentityOptions,
+    ) -> ModuleIdentity {
+        super::identify(
+            file_name,
+            parse_module_file_name(file_name),
+            configured,
+            options,
+        )
+    }
 
     fn with_name(name: &str) -> IdentityOptions {
         IdentityOptions {

@@ -25,12 +25,18 @@ pub enum Classification {
 /// Classifies a file from the directory names above it: `dirs[0]` is the scan root's (or
 /// the archive's, empty) own name, which is always an import root itself.
 pub fn classify(dirs: &[&str], file_name: &str) -> Classification {
+    classify_in(&reach(dirs), file_name)
+}
+
+/// Classifies a file in a directory whose [`reach`] is known: a scan works it out once per
+/// directory, not once per file.
+pub fn classify_in(reach: &Option<UncheckedReason>, file_name: &str) -> Classification {
     let parsed = parse_module_file_name(file_name);
     if parsed.is_none() && !ends_like_a_module(file_name) {
         return Classification::Ignored;
     }
-    if let Some(reason) = unreachable(dirs) {
-        return Classification::NotChecked(reason);
+    if let Some(reason) = reach {
+        return Classification::NotChecked(reason.clone());
     }
     match parsed {
         Some(parsed) => Classification::Module(parsed),
@@ -41,13 +47,17 @@ pub fn classify(dirs: &[&str], file_name: &str) -> Classification {
 /// `.so` and `.pyd` are the endings CPython's suffixes share; a file so named that no suffix
 /// matches (`libfoo-1a2b.so`) is still worth listing as not checked.
 fn ends_like_a_module(file_name: &str) -> bool {
-    let lower = file_name.to_ascii_lowercase();
-    lower.ends_with(".so") || lower.ends_with(".pyd")
+    let ends_with = |suffix: &str| {
+        file_name.len() >= suffix.len()
+            && file_name.as_bytes()[file_name.len() - suffix.len()..]
+                .eq_ignore_ascii_case(suffix.as_bytes())
+    };
+    ends_with(".so") || ends_with(".pyd")
 }
 
 /// `None` when some import root reaches the directory `dirs` ends in; else why not, naming
 /// the first directory that stops the nearest root.
-fn unreachable(dirs: &[&str]) -> Option<UncheckedReason> {
+pub fn reach(dirs: &[&str]) -> Option<UncheckedReason> {
     let roots = (1..=dirs.len()).filter(|&end| is_import_root(&dirs[..end]));
     let mut nearest_blocker = None;
     for root in roots {

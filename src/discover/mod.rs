@@ -65,7 +65,8 @@ pub fn discover(request: &DiscoverRequest) -> Discovery {
     let mut sink = Sink {
         found: &mut discovery.found,
         unchecked: &mut discovery.unchecked,
-        seen: HashMap::new(),
+        seen_files: HashMap::new(),
+        seen_members: HashMap::new(),
         identity: &request.identity,
     };
     if let Some(messages) = &request.cargo_json {
@@ -119,8 +120,10 @@ impl FileKey {
 pub(crate) struct Sink<'a> {
     found: &'a mut Vec<Found>,
     pub(crate) unchecked: &'a mut Vec<Unchecked>,
-    /// `(file, wheel member)` → the path it was first taken as.
-    seen: HashMap<(FileKey, Option<String>), PathBuf>,
+    /// File → the path it was first taken as.
+    seen_files: HashMap<FileKey, PathBuf>,
+    /// Wheel member → the path it was first taken as.
+    seen_members: HashMap<(FileKey, String), PathBuf>,
     identity: &'a IdentityOptions,
 }
 
@@ -153,7 +156,10 @@ impl Sink<'_> {
         } else if metadata.is_file() && wheel::is_wheel(path) {
             self.wheel(path, Origin::Path);
         } else if metadata.is_file() {
-            self.file(path, &metadata, Origin::Path);
+            let parsed = path
+                .file_name()
+                .and_then(|name| parse_module_file_name(&name.to_string_lossy()));
+            self.file(path, &metadata, Origin::Path, parsed);
         } else {
             let path = path.to_path_buf();
             self.failed(path.clone(), DiscoverError::NotAFile { path });
@@ -169,26 +175,37 @@ impl Sink<'_> {
         let Some(key) = key else {
             return true;
         };
-        let shown = match member {
-            Some(member) => path.join(member),
-            None => path.to_path_buf(),
+        let first = match member {
+            None => self.seen_files.get(&key),
+            Some(member) => self.seen_members.get(&(key, member.to_owned())),
         };
-        match self.seen.get(&(key, member.map(str::to_owned))) {
-            Some(first) => {
-                self.unchecked.push(Unchecked {
-                    path: shown,
-                    reason: UncheckedReason::Duplicate { of: first.clone() },
-                });
-                false
-            }
-            None => {
-                self.seen.insert((key, member.map(str::to_owned)), shown);
-                true
-            }
+        if let Some(first) = first {
+            let shown = match member {
+                Some(member) => path.join(member),
+                None => path.to_path_buf(),
+            };
+            self.unchecked.push(Unchecked {
+                path: shown,
+                reason: UncheckedReason::Duplicate { of: first.clone() },
+            });
+            return false;
         }
+        match member {
+            None => self.seen_files.insert(key, path.to_path_buf()),
+            Some(member) => self
+                .seen_members
+                .insert((key, member.to_owned()), path.join(member)),
+        };
+        true
     }
 
-    pub(crate) fn file(&mut self, path: &Path, metadata: &fs::Metadata, origin: Origin) {
+    pub(crate) fn file(
+        &mut self,
+        path: &Path,
+        metadata: &fs::Metadata,
+        origin: Origin,
+        parsed: Option<ModuleFileName>,
+    ) {
         if !self.first_time(path, FileKey::from_metadata(metadata), None) {
             return;
         }
@@ -197,19 +214,22 @@ impl Sink<'_> {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         // A file named inside cargo's output layout is staged like a discovered one.
-        let bytes = match (origin, cargo_output_dirs(path)) {
-            (Origin::Path, Some((target_dir, profile_dir))) => ByteSource::Cargo(CargoOutput {
+        let cargo_dirs = (origin == Origin::Path)
+            .then(|| cargo_output_dirs(path))
+            .flatten();
+        let bytes = match cargo_dirs {
+            Some((target_dir, profile_dir)) => ByteSource::Cargo(CargoOutput {
                 path: path.to_path_buf(),
                 target_dir,
                 profile_dir,
             }),
-            _ => ByteSource::File(path.to_path_buf()),
+            None => ByteSource::File(path.to_path_buf()),
         };
         self.found.push(Found::Artifact(Box::new(Artifact {
             path: path.to_path_buf(),
             origin,
             bytes,
-            identity: identify(&file_name, None, self.identity),
+            identity: identify(&file_name, parsed, None, self.identity),
             crate_context: None,
         })));
     }
@@ -243,7 +263,7 @@ impl Sink<'_> {
             self.found.push(Found::Artifact(Box::new(Artifact {
                 path: path.join(&module.member),
                 origin,
-                identity: identify(file_name, None, self.identity),
+                identity: identify(file_name, Some(module.file_name), None, self.identity),
                 bytes: ByteSource::WheelMember {
                     wheel: path.to_path_buf(),
                     member: module.member,
@@ -272,7 +292,12 @@ impl Sink<'_> {
             self.found.push(Found::Artifact(Box::new(Artifact {
                 path: output.path.clone(),
                 origin: Origin::Cargo,
-                identity: identify(&file_name, configured, self.identity),
+                identity: identify(
+                    &file_name,
+                    parse_module_file_name(&file_name),
+                    configured,
+                    self.identity,
+                ),
                 crate_context: Some(output.crate_context()),
                 bytes: ByteSource::Cargo(CargoOutput {
                     path: output.path,

@@ -11,7 +11,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use super::importable::{Classification, classify};
+use super::importable::{Classification, classify, classify_in, reach};
 use super::wheel::is_wheel;
 use super::{DiscoverError, FileKey, Sink};
 use crate::model::{Origin, Unchecked, UncheckedReason};
@@ -54,8 +54,12 @@ impl Walk<'_, '_> {
             Ok(entries) => entries,
             Err(source) => return self.unreadable(dir, source),
         };
-        entries.sort_by_key(|entry| entry.file_name());
+        // The name is read once per entry, not once per comparison.
+        entries.sort_by_cached_key(|entry| entry.file_name());
         ancestors.push(key);
+        let dirs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let reach = reach(&dirs);
+        drop(dirs);
         for entry in entries {
             let path = entry.path();
             let name = entry.file_name().to_string_lossy().into_owned();
@@ -84,8 +88,7 @@ impl Walk<'_, '_> {
                 self.found += 1;
                 self.sink.wheel(&path, Origin::DirectoryScan);
             } else {
-                let dirs: Vec<&str> = names.iter().map(String::as_str).collect();
-                match classify(&dirs, &name) {
+                match classify_in(&reach, &name) {
                     Classification::Ignored => {}
                     Classification::NotChecked(reason) => {
                         self.sink.unchecked.push(Unchecked { path, reason })
@@ -95,9 +98,10 @@ impl Walk<'_, '_> {
                         self.sink
                             .failed(path.clone(), DiscoverError::NotAFile { path });
                     }
-                    Classification::Module(_) => {
+                    Classification::Module(parsed) => {
                         self.found += 1;
-                        self.sink.file(&path, &metadata, Origin::DirectoryScan);
+                        self.sink
+                            .file(&path, &metadata, Origin::DirectoryScan, Some(parsed));
                     }
                 }
             }

@@ -193,6 +193,16 @@ impl<'a> SliceView<'a> {
             exported_hooks: self.hooks.borrow().clone(),
         }
     }
+
+    /// [`SliceView::summary`], giving up the view (no copies).
+    pub fn into_summary(self) -> SliceSummary {
+        SliceSummary {
+            arch: self.slice.arch,
+            kind: self.slice.kind,
+            lookups: self.lookups.into_inner(),
+            exported_hooks: self.hooks.into_inner(),
+        }
+    }
 }
 
 /// What one slice was asked and answered, for reports.

@@ -24,17 +24,17 @@ pub fn check(facts: &Facts) -> Result<Vec<Finding>, InspectError> {
     let Ok(hooks) = facts.hooks else {
         return Ok(Vec::new());
     };
-    let not_importing_on = match facts.artifact.identity.python.mod_export_coverage() {
-        ModExportCoverage::Partial(versions) => format!("CPython {versions}"),
-        ModExportCoverage::Unknown => "CPython 3.14 and older".to_string(),
-        ModExportCoverage::All | ModExportCoverage::None(_) => return Ok(Vec::new()),
-    };
     let mut findings = Vec::new();
     for slice in facts.shared_libraries() {
         let found = HookLookups::of(slice, hooks)?;
         if found.init.is_resolvable() || !found.mod_export.is_resolvable() {
             continue;
         }
+        let not_importing_on = match facts.artifact.identity.python.mod_export_coverage() {
+            ModExportCoverage::Partial(versions) => format!("CPython {versions}"),
+            ModExportCoverage::Unknown => "CPython 3.14 and older".to_string(),
+            ModExportCoverage::All | ModExportCoverage::None(_) => continue,
+        };
         let message = format!(
             "{}Module `{}` imports on CPython 3.15+ only: it exports `{}` but not `{}`, so {not_importing_on} cannot import it.",
             facts.slice_prefix(slice),
