@@ -100,6 +100,24 @@ impl FileKey {
         FileKey::from_metadata(&metadata).ok_or_else(|| io::Error::other("no file identity"))
     }
 
+    /// A real subdirectory's identity from the listing of `parent` (no syscall): its inode
+    /// there, on its parent's device. For a mount point the listing shows the directory
+    /// beneath the mount, so such a directory may be walked twice; never endlessly, since a
+    /// link is always `stat`ed and a second walk keys everything below it truly.
+    #[cfg(unix)]
+    fn of_entry(entry: &fs::DirEntry, parent: FileKey) -> Option<FileKey> {
+        use std::os::unix::fs::DirEntryExt;
+        Some(FileKey {
+            device: parent.device,
+            inode: entry.ino(),
+        })
+    }
+
+    #[cfg(not(unix))]
+    fn of_entry(_: &fs::DirEntry, _: FileKey) -> Option<FileKey> {
+        None
+    }
+
     #[cfg(unix)]
     fn from_metadata(metadata: &fs::Metadata) -> Option<FileKey> {
         use std::os::unix::fs::MetadataExt;

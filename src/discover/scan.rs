@@ -30,9 +30,14 @@ pub fn scan_directory(root: &Path, sink: &mut Sink<'_>) -> usize {
     };
     let mut dirs = vec![root_name];
     let mut ancestors = Vec::new();
-    walk.directory(root, &mut dirs, &mut ancestors);
+    let key = FileKey::of(root).ok();
+    walk.directory(root, key, &mut dirs, &mut ancestors);
     walk.found
 }
+
+/// Deeper than this, a chain of directory links is taken for a loop even where the platform
+/// gives no file identity to recognise one.
+const MAX_DEPTH: usize = 256;
 
 struct Walk<'s, 'a> {
     sink: &'s mut Sink<'a>,
@@ -42,11 +47,17 @@ struct Walk<'s, 'a> {
 }
 
 impl Walk<'_, '_> {
-    fn directory(&mut self, dir: &Path, names: &mut Vec<String>, ancestors: &mut Vec<FileKey>) {
-        let Ok(key) = FileKey::of(dir) else {
-            return self.unreadable(dir, io::Error::other("cannot read file information"));
-        };
-        if !self.walked.insert(key) {
+    /// Walks `dir`, whose identity is `key`. Syscalls are what a large tree costs, so an entry
+    /// is only `stat`ed when its name makes it an input or it is a link to follow: the type
+    /// comes from the directory listing, a real subdirectory's identity from its inode there.
+    fn directory(
+        &mut self,
+        dir: &Path,
+        key: Option<FileKey>,
+        names: &mut Vec<String>,
+        ancestors: &mut Vec<FileKey>,
+    ) {
+        if key.is_some_and(|key| !self.walked.insert(key)) {
             return;
         }
         let mut entries = match fs::read_dir(dir).and_then(|it| it.collect::<io::Result<Vec<_>>>())
@@ -56,13 +67,30 @@ impl Walk<'_, '_> {
         };
         // The name is read once per entry, not once per comparison.
         entries.sort_by_cached_key(|entry| entry.file_name());
-        ancestors.push(key);
+        ancestors.extend(key);
         let dirs: Vec<&str> = names.iter().map(String::as_str).collect();
         let reach = reach(&dirs);
         drop(dirs);
         for entry in entries {
             let path = entry.path();
             let name = entry.file_name().to_string_lossy().into_owned();
+            let file_type = entry.file_type().ok();
+            if file_type.is_some_and(|t| t.is_dir()) {
+                let child = key.and_then(|key| FileKey::of_entry(&entry, key));
+                names.push(name);
+                self.directory(&path, child, names, ancestors);
+                names.pop();
+                continue;
+            }
+            let is_link = file_type.is_none_or(|t| t.is_symlink());
+            let classification = if is_wheel(&path) {
+                None
+            } else {
+                match classify_in(&reach, &name) {
+                    Classification::Ignored if !is_link => continue,
+                    other => Some(other),
+                }
+            };
             let metadata = match fs::metadata(&path) {
                 Ok(metadata) => metadata,
                 Err(_) if looks_like_input(&name) => {
@@ -74,7 +102,12 @@ impl Walk<'_, '_> {
                 Err(_) => continue,
             };
             if metadata.is_dir() {
-                if FileKey::from_metadata(&metadata).is_some_and(|k| ancestors.contains(&k)) {
+                let target = FileKey::from_metadata(&metadata);
+                let looped = match target {
+                    Some(target) => ancestors.contains(&target),
+                    None => names.len() > MAX_DEPTH,
+                };
+                if looped {
                     self.sink.unchecked.push(Unchecked {
                         path,
                         reason: UncheckedReason::SymlinkLoop,
@@ -82,31 +115,34 @@ impl Walk<'_, '_> {
                     continue;
                 }
                 names.push(name);
-                self.directory(&path, names, ancestors);
+                self.directory(&path, target, names, ancestors);
                 names.pop();
-            } else if is_wheel(&path) && metadata.is_file() {
-                self.found += 1;
-                self.sink.wheel(&path, Origin::DirectoryScan);
-            } else {
-                match classify_in(&reach, &name) {
-                    Classification::Ignored => {}
-                    Classification::NotChecked(reason) => {
-                        self.sink.unchecked.push(Unchecked { path, reason })
-                    }
-                    Classification::Module(_) if !metadata.is_file() => {
-                        self.found += 1;
-                        self.sink
-                            .failed(path.clone(), DiscoverError::NotAFile { path });
-                    }
-                    Classification::Module(parsed) => {
-                        self.found += 1;
-                        self.sink
-                            .file(&path, &metadata, Origin::DirectoryScan, Some(parsed));
-                    }
+                continue;
+            }
+            match classification {
+                None if metadata.is_file() => {
+                    self.found += 1;
+                    self.sink.wheel(&path, Origin::DirectoryScan);
+                }
+                Some(Classification::Module(_)) | None if !metadata.is_file() => {
+                    self.found += 1;
+                    self.sink
+                        .failed(path.clone(), DiscoverError::NotAFile { path });
+                }
+                None | Some(Classification::Ignored) => {}
+                Some(Classification::NotChecked(reason)) => {
+                    self.sink.unchecked.push(Unchecked { path, reason })
+                }
+                Some(Classification::Module(parsed)) => {
+                    self.found += 1;
+                    self.sink
+                        .file(&path, &metadata, Origin::DirectoryScan, Some(parsed));
                 }
             }
         }
-        ancestors.pop();
+        if key.is_some() {
+            ancestors.pop();
+        }
     }
 
     fn unreadable(&mut self, dir: &Path, source: io::Error) {
