@@ -168,3 +168,34 @@ fn a_reader_that_stops_early_is_not_an_error() {
     assert_eq!(code(&output), 0, "{}", stderr(&output));
     assert_eq!(stderr(&output), "");
 }
+
+#[test]
+fn a_report_that_cannot_be_written_names_its_destination_and_the_rest_is_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    let destination = dir.path().join("missing-dir").join("out.json");
+    let output = run(&[
+        fixture("pe/good_x64.pyd").to_str().unwrap(),
+        "--json",
+        destination.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&output), 2);
+    let err = stderr(&output);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains(&format!(
+            "{}: cannot write the JSON report",
+            destination.display()
+        )),
+        "{err}"
+    );
+    assert!(
+        !err.contains(".out.json."),
+        "the temporary file is no concern of the user: {err}"
+    );
+    assert!(
+        stdout(&output).contains("1 passed"),
+        "the check is still reported"
+    );
+    let left: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(left.len(), 0, "nothing half-written is left behind");
+}

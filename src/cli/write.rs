@@ -5,31 +5,45 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::Path;
 
-/// Replaces `path` with `content` atomically (same directory, then rename). Errors carry
-/// only the system's reason: the caller names `path`, and the temporary file's random name
-/// would mean nothing to the user.
+/// Replaces `path` with `content` atomically: a temporary file beside it, renamed over it
+/// only when complete. Errors are the system's own, with no path in them: the caller names
+/// `path`, and the temporary file's name would mean nothing to the user.
 pub fn write_atomically(path: &Path, content: &[u8]) -> io::Result<()> {
     let dir = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
-    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(plain)?;
-    temp.write_all(content).map_err(plain)?;
-    temp.as_file().sync_all().map_err(plain)?;
-    temp.persist(path).map_err(|e| plain(e.error))?;
-    Ok(())
+    let name = path
+        .file_name()
+        .unwrap_or(path.as_os_str())
+        .to_string_lossy();
+    let (temp, mut file) = create_temporary(dir, &name)?;
+    let written = file
+        .write_all(content)
+        .and_then(|()| file.sync_all())
+        .and_then(|()| fs::rename(&temp, path));
+    if written.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    written
 }
 
-/// The operating system's error without the path `tempfile` wraps around it.
-fn plain(error: io::Error) -> io::Error {
-    let inner = error
-        .get_ref()
-        .and_then(|wrapped| wrapped.source())
-        .and_then(|source| source.downcast_ref::<io::Error>())
-        .and_then(io::Error::raw_os_error);
-    match inner.or(error.raw_os_error()) {
-        Some(code) => io::Error::from_raw_os_error(code),
-        None => io::Error::from(error.kind()),
+/// A new file `.<name>.<pid>.<n>.tmp` in `dir`, never one that exists.
+fn create_temporary(dir: &Path, name: &str) -> io::Result<(std::path::PathBuf, fs::File)> {
+    let mut attempt = 0u32;
+    loop {
+        let temp = dir.join(format!(".{name}.{}.{attempt}.tmp", std::process::id()));
+        match fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)
+        {
+            Ok(file) => return Ok((temp, file)),
+            Err(error) if error.kind() == io::ErrorKind::AlreadyExists && attempt < 100 => {
+                attempt += 1;
+            }
+            Err(error) => return Err(error),
+        }
     }
 }
 
