@@ -69,6 +69,23 @@ for case in match mismatch; do
   done
 done
 
+# The README shows this very failure (the mismatch build, isolate mode): keep it true.
+readme_block=$(python3 - "$root/README.md" <<'PY'
+import sys
+text = open(sys.argv[1]).read()
+start = text.index("$ cd /home/me/pyo3-sample && cargo build && pyinit-check\n")
+start = text.index("\n", start) + 1
+print(text[start:text.index("```", start)], end="")
+PY
+)
+actual=$(cd "$sample" && "$PYINIT_CHECK" --profile dev --color never 2>/dev/null | sed "s#$sample#/home/me/pyo3-sample#g" || true)
+if [ "$readme_block" = "$actual" ]; then
+  ok "the README's run-after-cargo-build output is what the tool prints"
+else
+  bad "the README's run-after-cargo-build output differs from what the tool prints"
+  diff <(echo "$readme_block") <(echo "$actual") || true
+fi
+
 # Two profiles' outputs share one name in target/maturin/: move and copy must refuse rather
 # than let the second replace the first (in move mode, the first's only copy).
 build match
