@@ -28,6 +28,11 @@ pub enum CheckError {
     Stage(#[from] StageError),
     #[error("{path}: {source}")]
     Inspect { path: PathBuf, source: InspectError },
+    /// Another process truncated or rewrote the file while it was being read.
+    #[error(
+        "{path}: changed while it was being read (truncated or rewritten by another process); check it again once it is complete"
+    )]
+    Changed { path: PathBuf },
     /// `target/maturin/` holds one file per name; staging a second would replace the first.
     #[error(
         "{path}: not staged: it and {other} would both be staged as {destination}; \

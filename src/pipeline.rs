@@ -90,12 +90,14 @@ fn entry(
 fn check(artifact: Artifact, settings: &Settings, notify: &mut dyn FnMut(Notice)) -> Entry {
     match &artifact.bytes {
         ByteSource::File(path) => {
-            let checked = checked(map_file(path).map_err(CheckError::from), path, &artifact);
+            let checked = check_mapped(path, &artifact);
             entry(artifact, None, checked, settings)
         }
         ByteSource::WheelMember { wheel, member } => {
-            let bytes = read_member(wheel, member).map_err(CheckError::from);
-            let checked = checked(bytes, &artifact.path, &artifact);
+            let checked = match read_member(wheel, member) {
+                Ok(bytes) => checked(&bytes, &artifact.path, &artifact),
+                Err(error) => Checked::Error(error.into()),
+            };
             entry(artifact, None, checked, settings)
         }
         ByteSource::Cargo(output) => {
@@ -127,11 +129,7 @@ fn check_cargo_output(
     };
     let check_path = staged.check_path().to_path_buf();
     // The mapping lives only inside this call, so it is gone before finish() moves the file.
-    let checked = checked(
-        map_file(&check_path).map_err(CheckError::from),
-        &check_path,
-        &artifact,
-    );
+    let checked = check_mapped(&check_path, &artifact);
     let outcome = match staged.finish(&mut on_wait) {
         Ok(outcome) => outcome,
         Err(error) => return entry(artifact, None, Checked::Error(error.into()), settings),
@@ -145,23 +143,31 @@ fn check_cargo_output(
     entry(artifact, Some(outcome), checked, settings)
 }
 
-/// Inspects and judges `bytes` (read from `path`) as `artifact`.
-fn checked<B: std::ops::Deref<Target = [u8]>>(
-    bytes: Result<B, CheckError>,
-    path: &Path,
-    artifact: &Artifact,
-) -> Checked {
-    let bytes = match bytes {
-        Ok(bytes) => bytes,
-        Err(error) => return Checked::Error(error),
+/// Maps `path` and checks it as `artifact`. A file that changed while it was read (truncated
+/// or rewritten in place by another process) gets no verdict: what was read is not the file.
+fn check_mapped(path: &Path, artifact: &Artifact) -> Checked {
+    let mapped = match map_file(path) {
+        Ok(mapped) => mapped,
+        Err(error) => return Checked::Error(error.into()),
     };
+    let checked = checked(&mapped, path, artifact);
+    if mapped.changed() {
+        return Checked::Error(CheckError::Changed {
+            path: path.to_path_buf(),
+        });
+    }
+    checked
+}
+
+/// Inspects and judges `bytes` (read from `path`) as `artifact`.
+fn checked(bytes: &[u8], path: &Path, artifact: &Artifact) -> Checked {
     let inspect_error = |source| {
         Checked::Error(CheckError::Inspect {
             path: path.to_path_buf(),
             source,
         })
     };
-    let binary = match inspect::open(&bytes) {
+    let binary = match inspect::open(bytes) {
         Ok(binary) => binary,
         Err(source) => return inspect_error(source),
     };
