@@ -15,7 +15,7 @@ use crate::judge::{Facts, judge};
 use crate::map::map_file;
 use crate::model::{Artifact, ByteSource, CargoOutput};
 use crate::outcome::{Checked, Entry, FailOn, Judged, RunOutcome};
-use crate::stage::{STAGING_DIR, StageMode, StageOutcome, StageRequest, stage};
+use crate::stage::{Recovery, STAGING_DIR, StageMode, StageOutcome, StageRequest, stage};
 
 /// How the run stages and judges.
 #[derive(Debug, Clone, Copy)]
@@ -34,6 +34,11 @@ pub enum Notice<'a> {
     Unexpected {
         artifact: &'a Path,
         outcome: &'a StageOutcome,
+    },
+    /// An interrupted earlier run had left this artifact in the staging directory.
+    Recovered {
+        artifact: &'a Path,
+        recovery: &'a Recovery,
     },
 }
 
@@ -122,15 +127,20 @@ fn check_cargo_output(
         mode: settings.stage,
         lock_timeout: settings.lock_timeout,
     };
-    let mut on_wait = |lock: &Path| notify(Notice::Waiting { lock });
-    let staged = match stage(&request, &mut on_wait) {
+    let staged = match stage(&request, &mut |lock| notify(Notice::Waiting { lock })) {
         Ok(staged) => staged,
         Err(error) => return entry(artifact, None, Checked::Error(error.into()), settings),
     };
+    if let Some(recovery) = staged.recovered() {
+        notify(Notice::Recovered {
+            artifact: &artifact.path,
+            recovery,
+        });
+    }
     let check_path = staged.check_path().to_path_buf();
     // The mapping lives only inside this call, so it is gone before finish() moves the file.
     let checked = check_mapped(&check_path, &artifact);
-    let outcome = match staged.finish(&mut on_wait) {
+    let outcome = match staged.finish(&mut |lock| notify(Notice::Waiting { lock })) {
         Ok(outcome) => outcome,
         Err(error) => return entry(artifact, None, Checked::Error(error.into()), settings),
     };

@@ -77,6 +77,11 @@ fn try_run(cli: &Cli) -> Result<u8, RunError> {
             printable(artifact.display()),
             printable(outcome)
         )),
+        Notice::Recovered { artifact, recovery } => stdio::message_line(&format!(
+            "{}: {}",
+            printable(artifact.display()),
+            printable(recovery)
+        )),
     });
     emit::emit(cli, &outcome)?;
     let code = outcome.exit_code();

@@ -7,7 +7,7 @@
 //! what the data really holds, not what its headers claim.
 
 use std::fs::File;
-use std::io::{self, Read};
+use std::io::{self, Read, Seek};
 use std::path::{Path, PathBuf};
 
 use thiserror::Error;
@@ -63,7 +63,16 @@ pub struct WheelListing {
 
 /// Lists the members CPython could import once the wheel is installed.
 pub fn wheel_modules(path: &Path) -> Result<WheelListing, WheelError> {
-    let archive = open(path)?;
+    let file = File::open(path).map_err(|source| WheelError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    wheel_modules_in(file, path)
+}
+
+/// [`wheel_modules`] of an archive already open; `path` names it in errors.
+pub fn wheel_modules_in(reader: impl Read + Seek, path: &Path) -> Result<WheelListing, WheelError> {
+    let archive = open(reader, path)?;
     if archive.len() > MAX_MEMBERS {
         return Err(WheelError::TooManyMembers {
             path: path.to_path_buf(),
@@ -97,7 +106,20 @@ pub fn wheel_modules(path: &Path) -> Result<WheelListing, WheelError> {
 /// Inflates one member into memory, refusing to go past [`MAX_MEMBER_BYTES`] whatever its
 /// header declares.
 pub fn read_member(path: &Path, member: &str) -> Result<Vec<u8>, WheelError> {
-    let mut archive = open(path)?;
+    let file = File::open(path).map_err(|source| WheelError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    read_member_in(file, path, member)
+}
+
+/// [`read_member`] of an archive already open; `path` names it in errors.
+pub fn read_member_in(
+    reader: impl Read + Seek,
+    path: &Path,
+    member: &str,
+) -> Result<Vec<u8>, WheelError> {
+    let mut archive = open(reader, path)?;
     let bad = |reason: String| WheelError::BadMember {
         path: path.to_path_buf(),
         member: member.to_string(),
@@ -124,12 +146,8 @@ pub fn read_member(path: &Path, member: &str) -> Result<Vec<u8>, WheelError> {
     Ok(bytes)
 }
 
-fn open(path: &Path) -> Result<zip::ZipArchive<File>, WheelError> {
-    let file = File::open(path).map_err(|source| WheelError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    zip::ZipArchive::new(file).map_err(|e| WheelError::NotZip {
+fn open<R: Read + Seek>(reader: R, path: &Path) -> Result<zip::ZipArchive<R>, WheelError> {
+    zip::ZipArchive::new(reader).map_err(|e| WheelError::NotZip {
         path: path.to_path_buf(),
         reason: e.to_string(),
     })

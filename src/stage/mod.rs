@@ -9,6 +9,7 @@
 
 mod error;
 mod identity;
+pub mod journal;
 mod lock;
 mod relocate;
 
@@ -24,6 +25,7 @@ use std::time::Duration;
 use clap::ValueEnum;
 
 pub use error::StageError;
+pub use journal::Recovery;
 pub use lock::{BuildLocks, LOCK_FILES, wait_message};
 pub use relocate::Moved;
 
@@ -90,6 +92,8 @@ pub struct Staged {
     copied_from: Option<FileIdentity>,
     /// Held only in [`StageMode::None`].
     locks: Option<BuildLocks>,
+    /// What an interrupted earlier run had left, and what became of it.
+    recovered: Option<Recovery>,
 }
 
 /// Where the artifact is once staging is finished.
@@ -196,24 +200,26 @@ pub(crate) fn stage_with(
         lock_timeout: req.lock_timeout,
         copied_from: None,
         locks: None,
+        recovered: None,
     };
-    if req.mode == StageMode::None {
-        let locks = lock::acquire(req.profile_dir, req.lock_timeout, on_wait)?;
-        artifact_metadata(req.artifact)?;
-        staged.locks = Some(locks);
-        return Ok(staged);
-    }
-
     let artifact = req.artifact;
     let name = artifact.file_name().ok_or_else(|| StageError::NoFileName {
         path: artifact.to_path_buf(),
     })?;
     let dir = req.target_dir.join(STAGING_DIR);
     let dest = dir.join(name);
+    if req.mode == StageMode::None {
+        let locks = lock::acquire(req.profile_dir, req.lock_timeout, on_wait)?;
+        staged.recovered = journal::recover(ops, &dir, name)?;
+        artifact_metadata(req.artifact)?;
+        staged.locks = Some(locks);
+        return Ok(staged);
+    }
 
     // Held until this function returns: the staged file is out of cargo's reach after that.
     let _locks = lock::acquire(req.profile_dir, req.lock_timeout, on_wait)?;
 
+    staged.recovered = journal::recover(ops, &dir, name)?;
     let meta = artifact_metadata(artifact)?;
     if !meta.is_file() {
         return Err(StageError::NotAFile {
@@ -234,15 +240,26 @@ pub(crate) fn stage_with(
         return Ok(staged);
     }
     remove_stale(&dest)?;
+    if req.mode == StageMode::Isolate {
+        journal::record(&dir, name, artifact).map_err(|source| StageError::Journal {
+            path: journal::record_path(&dir, name),
+            source,
+        })?;
+    }
     let moved = if req.mode == StageMode::Copy {
         copy_into_place(ops, artifact, &dest)?;
         Moved::Copied {
             cross_device: false,
         }
     } else {
-        relocate::rename_or_copy(ops, artifact, &dest)?
+        relocate::rename_or_copy(ops, artifact, &dest).inspect_err(|_| {
+            // Nothing moved: there is nothing for a later run to put back.
+            journal::clear(&dir, name);
+        })?
     };
     if let Moved::Copied { .. } = moved {
+        // The original never moved: nothing to recover if this run is interrupted.
+        journal::clear(&dir, name);
         staged.copied_from = Some(FileIdentity::of(&meta));
     }
     staged.check_path = dest;
@@ -281,6 +298,11 @@ impl Staged {
 
     pub fn placement(&self) -> Placement {
         self.placement
+    }
+
+    /// What an interrupted earlier run had left in the staging directory, and what became of it.
+    pub fn recovered(&self) -> Option<&Recovery> {
+        self.recovered.as_ref()
     }
 
     /// The staged path, when the artifact is checked somewhere other than cargo's path.
@@ -327,13 +349,20 @@ impl Staged {
             }
         };
         match moved {
-            Moved::Renamed => match move_back(ops, &staged, &original)? {
-                MoveBack::Done => Ok(StageOutcome::MovedBack { path: original }),
-                MoveBack::Occupied => Ok(StageOutcome::KeptBoth {
-                    staged,
-                    newer_at_original: original,
-                }),
-            },
+            Moved::Renamed => {
+                // Until the file is back (or both are kept), the record stays for the next run.
+                let outcome = match move_back(ops, &staged, &original)? {
+                    MoveBack::Done => StageOutcome::MovedBack { path: original },
+                    MoveBack::Occupied => StageOutcome::KeptBoth {
+                        staged: staged.clone(),
+                        newer_at_original: original,
+                    },
+                };
+                if let (Some(dir), Some(name)) = (staged.parent(), staged.file_name()) {
+                    journal::clear(dir, name);
+                }
+                Ok(outcome)
+            }
             Moved::Copied { .. } => discard_copy(staged, original, self.copied_from.as_ref()),
         }
     }

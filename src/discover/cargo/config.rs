@@ -14,7 +14,7 @@ pub use crate::model::ConfigWarning;
 
 /// The name-related keys of a `Cargo.toml`.
 #[derive(Debug, Clone)]
-pub(super) struct CargoManifest {
+pub(crate) struct CargoManifest {
     pub path: PathBuf,
     pub lib_name: Option<Keyed>,
     pub package_name: Option<Keyed>,
@@ -24,7 +24,7 @@ pub(super) struct CargoManifest {
 
 /// The name-related keys of a `pyproject.toml`.
 #[derive(Debug, Clone)]
-pub(super) struct Pyproject {
+pub(crate) struct Pyproject {
     pub path: PathBuf,
     /// `[tool.maturin] module-name`, when it is a string.
     pub module_name: Option<Keyed>,
@@ -36,8 +36,12 @@ pub(super) struct Pyproject {
 }
 
 pub(super) fn read_cargo_manifest(path: &Path) -> Result<CargoManifest, CargoError> {
-    let text = read_text(path)?;
-    let doc = TomlDoc::parse(path, &text)?;
+    parse_cargo_manifest(path, &read_text(path)?)
+}
+
+/// [`read_cargo_manifest`] of text already read; `path` names it in errors.
+pub(crate) fn parse_cargo_manifest(path: &Path, text: &str) -> Result<CargoManifest, CargoError> {
+    let doc = TomlDoc::parse(path, text)?;
     Ok(CargoManifest {
         path: doc.path_buf(),
         lib_name: doc.string(&["lib"], "name"),
@@ -47,8 +51,12 @@ pub(super) fn read_cargo_manifest(path: &Path) -> Result<CargoManifest, CargoErr
 }
 
 pub(super) fn read_pyproject(path: &Path) -> Result<Pyproject, CargoError> {
-    let text = read_text(path)?;
-    let doc = TomlDoc::parse(path, &text)?;
+    parse_pyproject(path, &read_text(path)?)
+}
+
+/// [`read_pyproject`] of text already read; `path` names it in errors.
+pub(crate) fn parse_pyproject(path: &Path, text: &str) -> Result<Pyproject, CargoError> {
+    let doc = TomlDoc::parse(path, text)?;
     Ok(Pyproject {
         path: doc.path_buf(),
         module_name: doc.string(&["tool", "maturin"], "module-name"),

@@ -38,7 +38,7 @@ struct ArtifactMessage {
 }
 
 /// Collects the cdylibs from a message stream; `source_name` names it in errors.
-pub(super) fn read_build_messages(
+pub(crate) fn read_build_messages(
     mut reader: impl BufRead,
     source_name: &str,
 ) -> Result<Vec<BuiltCdylib>, CargoError> {

@@ -33,6 +33,24 @@ use messages::{package_name_from_id, read_build_messages};
 use metadata::{run_cargo_metadata, selected_packages};
 use module_name::{find_workspace_root, resolve_module_name};
 
+/// The parsers of untrusted text, for the fuzz targets in `fuzz/` (not an API).
+#[doc(hidden)]
+pub mod fuzzing {
+    use std::path::Path;
+
+    /// Parses a `cargo build --message-format=json` stream.
+    pub fn build_messages(bytes: &[u8]) {
+        let _ = super::messages::read_build_messages(bytes, "fuzz");
+    }
+
+    /// Reads a `Cargo.toml` and a `pyproject.toml` as the module-name resolution does.
+    pub fn manifests(text: &str) {
+        let path = Path::new("Cargo.toml");
+        let _ = super::config::parse_cargo_manifest(path, text);
+        let _ = super::config::parse_pyproject(Path::new("pyproject.toml"), text);
+    }
+}
+
 /// What the user told us about the cargo build, mirroring cargo's own options.
 #[derive(Debug, Clone, Default)]
 pub struct CargoQuery {
@@ -112,6 +130,19 @@ pub fn discover_from_metadata(query: &CargoQuery) -> Result<Vec<CargoArtifact>, 
             Some(profile) => vec![base.join(profile_dir_name(profile))],
             None => built_profile_dirs(&base, &file_name),
         };
+        // A check killed mid-isolate left this profile's file in the staging directory; staging
+        // puts it back, so it is this profile's artifact to check.
+        if query.profile.is_none()
+            && let Some(original) = crate::stage::journal::interrupted_original(
+                &target_dir.join(crate::stage::STAGING_DIR),
+                std::ffi::OsStr::new(&file_name),
+            )
+            && let Some(dir) = original.parent()
+            && dir.parent() == Some(base.as_path())
+            && !profile_dirs.iter().any(|known| known == dir)
+        {
+            profile_dirs.push(dir.to_path_buf());
+        }
         if profile_dirs.is_empty() {
             // Name the file a plain `cargo build` would have produced.
             profile_dirs.push(base.join("debug"));

@@ -3,6 +3,7 @@
 //! Every test compares the bytes at the final location with the artifact's original bytes,
 //! and names what would break if the behaviour it covers were missing.
 
+mod interrupted;
 mod locks;
 mod modes;
 mod relocate;

@@ -1,0 +1,28 @@
+//! ELF, Mach-O (thin and fat) and PE: everything the pipeline may ask of a slice, on any bytes.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use pyinit_check::inspect::{LookupOutcome, open};
+
+const NAMES: [&str; 5] = [
+    "PyInit_foo",
+    "PyModExport_foo",
+    "PyInitU_lanmt_2sa6t",
+    "",
+    "PyInit_a_name_long_enough_to_walk_a_trie_or_a_hash_chain_far",
+];
+
+fuzz_target!(|bytes: &[u8]| {
+    let Ok(binary) = open(bytes) else {
+        return;
+    };
+    for slice in &binary.slices {
+        for name in NAMES {
+            if let Ok(LookupOutcome::Missing(reason)) = slice.lookup(name) {
+                let _ = slice.explain_miss(name, reason);
+            }
+        }
+        let _ = slice.exported_hooks();
+        let _ = slice.summary();
+    }
+});

@@ -1,0 +1,101 @@
+//! A run killed between staging and moving back (SIGKILL, a CI timeout) leaves the artifact
+//! in the staging directory: the next run puts it back, never over a newer build, and says so.
+
+use std::fs;
+
+use super::super::journal::{Recovery, interrupted_original, record_path};
+use super::super::{StageMode, StageOutcome, stage};
+use super::{Fixture, assert_artifact_at, assert_vacant, entries, no_wait};
+
+/// Stages in isolate mode and "dies" before finishing: nothing runs after the rename.
+fn interrupt(fx: &Fixture) {
+    let staged = stage(&fx.req(StageMode::Isolate), &mut no_wait).expect("stage");
+    assert_eq!(staged.check_path(), fx.staged());
+    std::mem::forget(staged);
+    assert_vacant(&fx.artifact);
+    assert_artifact_at(&fx.staged());
+    let name = fx.artifact.file_name().expect("name");
+    assert_eq!(
+        interrupted_original(&fx.staging_dir(), name).as_deref(),
+        Some(fx.artifact.as_path()),
+        "the record names cargo's path"
+    );
+}
+
+#[test]
+fn the_next_run_puts_the_artifact_back_and_checks_it() {
+    for mode in [
+        StageMode::Isolate,
+        StageMode::Move,
+        StageMode::Copy,
+        StageMode::None,
+    ] {
+        let fx = Fixture::new();
+        interrupt(&fx);
+        let staged = stage(&fx.req(mode), &mut no_wait).expect("stage again");
+        assert_eq!(
+            staged.recovered(),
+            Some(&Recovery::PutBack {
+                from: fx.staged(),
+                to: fx.artifact.clone()
+            }),
+            "{mode:?}"
+        );
+        let outcome = staged.finish(&mut no_wait).expect("finish");
+        match mode {
+            StageMode::Isolate => {
+                assert_eq!(
+                    outcome,
+                    StageOutcome::MovedBack {
+                        path: fx.artifact.clone()
+                    }
+                );
+                assert_artifact_at(&fx.artifact);
+                assert_eq!(entries(&fx.staging_dir()), Vec::<String>::new());
+            }
+            StageMode::Move => assert_artifact_at(&fx.staged()),
+            StageMode::Copy => {
+                assert_artifact_at(&fx.artifact);
+                assert_artifact_at(&fx.staged());
+            }
+            StageMode::None => assert_artifact_at(&fx.artifact),
+        }
+        assert!(
+            !record_path(&fx.staging_dir(), fx.artifact.file_name().unwrap()).exists(),
+            "{mode:?}: the record is gone once the file is accounted for"
+        );
+    }
+}
+
+#[test]
+fn a_newer_build_at_cargos_path_is_never_overwritten() {
+    let fx = Fixture::new();
+    interrupt(&fx);
+    // As a linker does: a new file under cargo's name.
+    fs::write(&fx.artifact, b"newer build").expect("write");
+    let staged = stage(&fx.req(StageMode::Isolate), &mut no_wait).expect("stage again");
+    assert_eq!(
+        staged.recovered(),
+        Some(&Recovery::NewerBuildThere {
+            stale: fx.staged(),
+            newer: fx.artifact.clone()
+        })
+    );
+    // The newer build is what is checked now.
+    assert_eq!(fs::read(staged.check_path()).expect("read"), b"newer build");
+    staged.finish(&mut no_wait).expect("finish");
+    assert_eq!(fs::read(&fx.artifact).expect("read"), b"newer build");
+    assert_eq!(entries(&fx.staging_dir()), Vec::<String>::new());
+}
+
+#[test]
+fn a_file_maturin_left_without_a_record_is_not_taken_for_ours() {
+    let fx = Fixture::new();
+    // maturin moves the cdylib into target/maturin/ itself; no record of ours names it.
+    fs::create_dir_all(fx.staging_dir()).expect("mkdir");
+    fs::copy(&fx.artifact, fx.staged()).expect("copy");
+    let staged = stage(&fx.req(StageMode::Isolate), &mut no_wait).expect("stage");
+    assert_eq!(staged.recovered(), None);
+    staged.finish(&mut no_wait).expect("finish");
+    assert_artifact_at(&fx.artifact);
+}
