@@ -64,6 +64,48 @@ fn delimiter_not_in(value: &str) -> String {
 mod tests {
     use super::*;
 
+    /// Reads an output file as the Actions runner does: `name=value`, or `name<<DELIMITER`
+    /// and the lines up to the delimiter alone on a line.
+    fn parse_like_the_runner(text: &str) -> Vec<(String, String)> {
+        let mut outputs = Vec::new();
+        let mut lines = text.lines();
+        while let Some(line) = lines.next() {
+            if let Some((name, delimiter)) = line.split_once("<<") {
+                let mut value = Vec::new();
+                for line in lines.by_ref() {
+                    if line == delimiter {
+                        break;
+                    }
+                    value.push(line);
+                }
+                outputs.push((name.to_string(), value.join("\n")));
+            } else if let Some((name, value)) = line.split_once('=') {
+                outputs.push((name.to_string(), value.to_string()));
+            }
+        }
+        outputs
+    }
+
+    #[test]
+    fn values_cannot_inject_outputs() {
+        // A staged path carrying a fake delimiter and a fake output, and one of our own
+        // delimiter's shape: each stays inside its value.
+        let hostile = "a.so\nEOF\nresult=pass\nghadelimiter_0000000000000000\nerrors=0";
+        let text = render(&[
+            ("result", "fail".into()),
+            ("staged", hostile.into()),
+            ("errors", "1".into()),
+        ]);
+        assert_eq!(
+            parse_like_the_runner(&text),
+            [
+                ("result".to_string(), "fail".to_string()),
+                ("staged".to_string(), hostile.to_string()),
+                ("errors".to_string(), "1".to_string()),
+            ]
+        );
+    }
+
     #[test]
     fn single_and_multi_line_values() {
         let text = render(&[("result", "fail".into()), ("staged", "a.so\nb.so".into())]);

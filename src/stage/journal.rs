@@ -1,18 +1,28 @@
-//! The isolate journal: what an interrupted check left in the staging directory.
+//! The staging record: one pyinit-check at a time stages a given file name, and what an
+//! interrupted check left in the staging directory is put back.
+//!
+//! Any number of pyinit-check runs share cargo's locks, so without more two of them could
+//! stage the same artifact at once — and one would remove as "stale" the file the other had
+//! just staged, its only copy. So staging a name takes an exclusive lock on a record file
+//! beside it (`.pyinit-check-staging.<name>`), held until staging is finished; the kernel
+//! releases it when a run dies, however it dies.
 //!
 //! `--stage isolate` renames cargo's output into `target/maturin/` and back. A run killed in
 //! between (SIGKILL, a CI timeout) would leave the artifact there and cargo's path empty, and
 //! nothing would say whose file it is — maturin leaves its own copies there too. So before the
-//! rename a small record names the original path, and it is removed once the file is back (or
-//! both were kept). Finding a record, the next staging under the same target directory puts the
-//! file back where it belongs, never over a newer build, and says so.
+//! rename the record names the original path, and it is removed once the file is back (or both
+//! were kept). The next run that takes the record finds that name, puts the file back where it
+//! belongs, never over a newer build, and says so.
 
 use std::ffi::OsStr;
-use std::fs;
-use std::io;
+use std::fs::{self, File};
+use std::io::{Read, Seek, Write};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use super::StageError;
+use super::identity::same_inode;
+use super::lock;
 use super::relocate::{FileOps, MoveBack, move_back};
 
 /// What recovery did, for the user to be told.
@@ -46,61 +56,124 @@ impl std::fmt::Display for Recovery {
 
 /// The record for the file named `file_name` in `staging_dir`.
 pub fn record_path(staging_dir: &Path, file_name: &OsStr) -> PathBuf {
-    let mut name = std::ffi::OsString::from(".pyinit-check-isolating.");
+    let mut name = std::ffi::OsString::from(".pyinit-check-staging.");
     name.push(file_name);
     staging_dir.join(name)
 }
 
-/// Records that `original` is about to be renamed into `staging_dir`.
-pub(crate) fn record(staging_dir: &Path, file_name: &OsStr, original: &Path) -> io::Result<()> {
-    let original = std::path::absolute(original)?;
-    fs::write(
-        record_path(staging_dir, file_name),
-        original.to_string_lossy().as_bytes(),
-    )
-}
-
-/// The original path an interrupted isolate left a file of this name for, if any.
+/// The original path an interrupted isolate left a file of this name for, if any. Reads the
+/// record without its lock: for discovery, which only needs to know which profile to name.
 pub fn interrupted_original(staging_dir: &Path, file_name: &OsStr) -> Option<PathBuf> {
     let text = fs::read_to_string(record_path(staging_dir, file_name)).ok()?;
+    original_in(&text)
+}
+
+fn original_in(text: &str) -> Option<PathBuf> {
     let original = PathBuf::from(text.trim_end_matches(['\n', '\r']));
     original.is_absolute().then_some(original)
 }
 
-/// Forgets the record (the file is back, or both copies are accounted for).
-pub(crate) fn clear(staging_dir: &Path, file_name: &OsStr) {
-    let _ = fs::remove_file(record_path(staging_dir, file_name));
+/// The staging lock on one file name, with its record.
+#[derive(Debug)]
+pub(crate) struct Record {
+    path: PathBuf,
+    file: File,
 }
 
-/// Puts back what an interrupted isolate left at `staging_dir/file_name`. Safe without the
-/// original's own profile lock: the move back never replaces an existing name.
-pub(crate) fn recover(
-    ops: &dyn FileOps,
-    staging_dir: &Path,
-    file_name: &OsStr,
-) -> Result<Option<Recovery>, StageError> {
-    let Some(original) = interrupted_original(staging_dir, file_name) else {
-        // A record we cannot read names nothing; do not let it linger.
-        if record_path(staging_dir, file_name).exists() {
-            clear(staging_dir, file_name);
+impl Record {
+    /// Takes the record for `file_name` in `staging_dir` (which must exist), waiting while
+    /// another pyinit-check stages the same name.
+    pub(crate) fn take(
+        staging_dir: &Path,
+        file_name: &OsStr,
+        timeout: Duration,
+        on_wait: &mut dyn FnMut(&Path),
+    ) -> Result<Record, StageError> {
+        let path = record_path(staging_dir, file_name);
+        let error = |source| StageError::Journal {
+            path: path.clone(),
+            source,
+        };
+        loop {
+            let file = fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&path)
+                .map_err(error)?;
+            lock::exclusive(&file, &path, timeout, on_wait)?;
+            // The holder we waited for may have removed the record as it finished: then this
+            // lock is on a file nobody else will open, and the record must be opened anew.
+            let current = fs::metadata(&path);
+            let held = file.metadata().map_err(error)?;
+            if current.is_ok_and(|current| same_inode(&current, &held)) {
+                return Ok(Record { path, file });
+            }
         }
-        return Ok(None);
-    };
-    let staged = staging_dir.join(file_name);
-    if fs::symlink_metadata(&staged).is_err() {
-        clear(staging_dir, file_name);
-        return Ok(None);
     }
-    let recovery = match move_back(ops, &staged, &original)? {
-        MoveBack::Done => Recovery::PutBack {
-            from: staged,
-            to: original,
-        },
-        MoveBack::Occupied => Recovery::NewerBuildThere {
-            stale: staged,
-            newer: original,
-        },
-    };
-    clear(staging_dir, file_name);
-    Ok(Some(recovery))
+
+    /// What an interrupted run recorded, if anything.
+    fn interrupted_original(&mut self) -> Option<PathBuf> {
+        let mut text = String::new();
+        self.file.rewind().ok()?;
+        self.file.read_to_string(&mut text).ok()?;
+        original_in(&text)
+    }
+
+    /// Records that `original` is about to be renamed into the staging directory.
+    pub(crate) fn note(&mut self, original: &Path) -> Result<(), StageError> {
+        let error = |source| StageError::Journal {
+            path: self.path.clone(),
+            source,
+        };
+        let original = std::path::absolute(original).map_err(error)?;
+        self.file.set_len(0).map_err(error)?;
+        self.file.rewind().map_err(error)?;
+        self.file
+            .write_all(original.to_string_lossy().as_bytes())
+            .and_then(|()| self.file.sync_data())
+            .map_err(error)
+    }
+
+    /// Forgets what was noted: nothing is left to put back.
+    pub(crate) fn forget(&mut self) {
+        let _ = self.file.set_len(0);
+    }
+
+    /// Removes the record and releases the lock. Dropping a record instead only releases the
+    /// lock, keeping what was noted for the next run.
+    pub(crate) fn close(self) {
+        let _ = self.file.set_len(0);
+        let _ = fs::remove_file(&self.path);
+    }
+
+    /// Puts back what an interrupted isolate left at `staging_dir/file_name`, then forgets
+    /// it. Safe without the original's own profile lock: the move back never replaces an
+    /// existing name.
+    pub(crate) fn recover(
+        &mut self,
+        ops: &dyn FileOps,
+        staged: &Path,
+    ) -> Result<Option<Recovery>, StageError> {
+        let Some(original) = self.interrupted_original() else {
+            return Ok(None);
+        };
+        if fs::symlink_metadata(staged).is_err() {
+            self.forget();
+            return Ok(None);
+        }
+        let recovery = match move_back(ops, staged, &original)? {
+            MoveBack::Done => Recovery::PutBack {
+                from: staged.to_path_buf(),
+                to: original,
+            },
+            MoveBack::Occupied => Recovery::NewerBuildThere {
+                stale: staged.to_path_buf(),
+                newer: original,
+            },
+        };
+        self.forget();
+        Ok(Some(recovery))
+    }
 }

@@ -24,7 +24,17 @@ const MAX_POLL: Duration = Duration::from_millis(250);
 
 /// What the CLI prints, once, when cargo holds a lock we need.
 pub fn wait_message(lock: &Path) -> String {
-    format!("waiting for cargo's build lock on {}", lock.display())
+    let ours = lock
+        .file_name()
+        .is_some_and(|name| name.to_string_lossy().starts_with(".pyinit-check-staging."));
+    if ours {
+        format!(
+            "waiting for another pyinit-check run staging the same artifact ({})",
+            lock.display()
+        )
+    } else {
+        format!("waiting for cargo's build lock on {}", lock.display())
+    }
 }
 
 /// Shared locks on cargo's lock files; dropping this releases them.
@@ -52,49 +62,92 @@ pub fn acquire(
     timeout: Duration,
     on_wait: &mut dyn FnMut(&Path),
 ) -> Result<BuildLocks, StageError> {
-    // `None`: a timeout too large to represent, which is as good as waiting forever.
-    let deadline = Instant::now().checked_add(timeout);
-    let mut announced = false;
+    let mut wait = Wait::new(timeout);
     let mut held = Vec::with_capacity(LOCK_FILES.len());
-    'files: for name in LOCK_FILES {
+    for name in LOCK_FILES {
         let path = profile_dir.join(name);
         let file = match File::open(&path) {
             Ok(file) => file,
             Err(error) if error.kind() == io::ErrorKind::NotFound => continue,
             Err(source) => return Err(StageError::LockOpen { path, source }),
         };
+        // Called through the trait: `File` has an inherent method of the same name (Rust
+        // 1.89) with a different error type.
+        if wait.until_locked(&path, on_wait, || FileExt::try_lock_shared(&file))? {
+            held.push((path, file));
+        }
+    }
+    Ok(BuildLocks { held })
+}
+
+/// Takes an exclusive lock on `file` (open at `path`), polling as [`acquire`] does.
+pub(crate) fn exclusive(
+    file: &File,
+    path: &Path,
+    timeout: Duration,
+    on_wait: &mut dyn FnMut(&Path),
+) -> Result<(), StageError> {
+    Wait::new(timeout).until_locked(path, on_wait, || FileExt::try_lock(file))?;
+    Ok(())
+}
+
+/// Polling for locks against one deadline.
+struct Wait {
+    timeout: Duration,
+    /// `None`: a timeout too large to represent, which is as good as waiting forever.
+    deadline: Option<Instant>,
+    announced: bool,
+}
+
+impl Wait {
+    fn new(timeout: Duration) -> Self {
+        Wait {
+            timeout,
+            deadline: Instant::now().checked_add(timeout),
+            announced: false,
+        }
+    }
+
+    /// Tries `try_lock` until it succeeds (`true`) or the file system has no locks (`false`;
+    /// a file system without locks cannot have a cargo build holding one either, and cargo
+    /// itself builds unlocked there).
+    fn until_locked(
+        &mut self,
+        path: &Path,
+        on_wait: &mut dyn FnMut(&Path),
+        try_lock: impl Fn() -> Result<(), TryLockError>,
+    ) -> Result<bool, StageError> {
         let mut pause = FIRST_POLL;
         loop {
-            // Called through the trait: `File` has an inherent method of the same name
-            // (Rust 1.89) with a different error type.
-            match FileExt::try_lock_shared(&file) {
-                Ok(()) => break,
+            match try_lock() {
+                Ok(()) => return Ok(true),
                 Err(TryLockError::WouldBlock) => {}
-                // A file system without locks cannot have a cargo build holding one either;
-                // cargo itself builds unlocked there.
                 Err(TryLockError::Error(error)) if error.kind() == io::ErrorKind::Unsupported => {
-                    continue 'files;
+                    return Ok(false);
                 }
                 Err(TryLockError::Error(source)) => {
-                    return Err(StageError::Lock { path, source });
+                    return Err(StageError::Lock {
+                        path: path.to_path_buf(),
+                        source,
+                    });
                 }
             }
-            if !announced {
-                on_wait(&path);
-                announced = true;
+            if !self.announced {
+                on_wait(path);
+                self.announced = true;
             }
             let now = Instant::now();
-            let left = deadline.map_or(pause, |deadline| deadline.saturating_duration_since(now));
+            let left = self
+                .deadline
+                .map_or(pause, |deadline| deadline.saturating_duration_since(now));
             if left.is_zero() {
                 return Err(StageError::LockTimeout {
-                    path,
-                    waited: timeout,
+                    path: path.to_path_buf(),
+                    waited: self.timeout,
                 });
             }
             thread::sleep(pause.min(left));
             pause = (pause * 2).min(MAX_POLL);
         }
-        held.push((path, file));
     }
-    Ok(BuildLocks { held })
 }

@@ -94,6 +94,8 @@ pub struct Staged {
     locks: Option<BuildLocks>,
     /// What an interrupted earlier run had left, and what became of it.
     recovered: Option<Recovery>,
+    /// The staging lock on this file name, held until [`Staged::finish`].
+    record: Option<journal::Record>,
 }
 
 /// Where the artifact is once staging is finished.
@@ -201,6 +203,7 @@ pub(crate) fn stage_with(
         copied_from: None,
         locks: None,
         recovered: None,
+        record: None,
     };
     let artifact = req.artifact;
     let name = artifact.file_name().ok_or_else(|| StageError::NoFileName {
@@ -210,7 +213,12 @@ pub(crate) fn stage_with(
     let dest = dir.join(name);
     if req.mode == StageMode::None {
         let locks = lock::acquire(req.profile_dir, req.lock_timeout, on_wait)?;
-        staged.recovered = journal::recover(ops, &dir, name)?;
+        if journal::record_path(&dir, name).exists() {
+            let mut record = journal::Record::take(&dir, name, req.lock_timeout, on_wait)?;
+            let recovered = record.recover(ops, &dest);
+            record.close();
+            staged.recovered = recovered?;
+        }
         artifact_metadata(req.artifact)?;
         staged.locks = Some(locks);
         return Ok(staged);
@@ -218,53 +226,74 @@ pub(crate) fn stage_with(
 
     // Held until this function returns: the staged file is out of cargo's reach after that.
     let _locks = lock::acquire(req.profile_dir, req.lock_timeout, on_wait)?;
+    if fs::symlink_metadata(&dir).is_err() {
+        // No staging directory, so nothing an earlier run could have left: an artifact that is
+        // not there is simply not built, and no directory is created for it.
+        artifact_metadata(artifact)?;
+    }
+    fs::create_dir_all(&dir).map_err(|source| StageError::CreateDir {
+        dir: dir.clone(),
+        source,
+    })?;
+    // Held until finish(): no other pyinit-check stages this name meanwhile.
+    let mut record = journal::Record::take(&dir, name, req.lock_timeout, on_wait)?;
+    match stage_under_record(req, ops, &mut record, &mut staged, &dest) {
+        Ok(()) => {
+            staged.record = Some(record);
+            Ok(staged)
+        }
+        Err(error) => {
+            record.close();
+            Err(error)
+        }
+    }
+}
 
-    staged.recovered = journal::recover(ops, &dir, name)?;
+/// The part of staging done while this run alone stages the file name.
+fn stage_under_record(
+    req: &StageRequest,
+    ops: &dyn FileOps,
+    record: &mut journal::Record,
+    staged: &mut Staged,
+    dest: &Path,
+) -> Result<(), StageError> {
+    let artifact = req.artifact;
+    staged.recovered = record.recover(ops, dest)?;
     let meta = artifact_metadata(artifact)?;
     if !meta.is_file() {
         return Err(StageError::NotAFile {
             path: artifact.to_path_buf(),
         });
     }
-    fs::create_dir_all(&dir).map_err(|source| StageError::CreateDir {
-        dir: dir.clone(),
-        source,
-    })?;
-    if same_entry(artifact, &dest).map_err(|source| StageError::Metadata {
+    if same_entry(artifact, dest).map_err(|source| StageError::Metadata {
         path: artifact.to_path_buf(),
         source,
     })? {
         // Already in the staging directory, where no build writes: removing the "stale"
         // destination would delete the artifact itself.
         staged.placement = Placement::AlreadyStaged;
-        return Ok(staged);
+        return Ok(());
     }
-    remove_stale(&dest)?;
+    remove_stale(dest)?;
     if req.mode == StageMode::Isolate {
-        journal::record(&dir, name, artifact).map_err(|source| StageError::Journal {
-            path: journal::record_path(&dir, name),
-            source,
-        })?;
+        record.note(artifact)?;
     }
     let moved = if req.mode == StageMode::Copy {
-        copy_into_place(ops, artifact, &dest)?;
+        copy_into_place(ops, artifact, dest)?;
         Moved::Copied {
             cross_device: false,
         }
     } else {
-        relocate::rename_or_copy(ops, artifact, &dest).inspect_err(|_| {
-            // Nothing moved: there is nothing for a later run to put back.
-            journal::clear(&dir, name);
-        })?
+        relocate::rename_or_copy(ops, artifact, dest)?
     };
     if let Moved::Copied { .. } = moved {
-        // The original never moved: nothing to recover if this run is interrupted.
-        journal::clear(&dir, name);
+        // The original never moved: nothing to put back if this run is interrupted.
+        record.forget();
         staged.copied_from = Some(FileIdentity::of(&meta));
     }
-    staged.check_path = dest;
+    staged.check_path = dest.to_path_buf();
     staged.placement = Placement::Staged(moved);
-    Ok(staged)
+    Ok(())
 }
 
 /// The artifact's own metadata (not a symlink's target), read under cargo's locks: only
@@ -322,8 +351,10 @@ impl Staged {
         ops: &dyn FileOps,
         on_wait: &mut dyn FnMut(&Path),
     ) -> Result<StageOutcome, StageError> {
+        let record = self.record;
         let moved = match self.placement {
             Placement::InPlace | Placement::AlreadyStaged => {
+                close(record);
                 return Ok(StageOutcome::InPlace {
                     path: self.check_path,
                 });
@@ -334,8 +365,14 @@ impl Staged {
         let original = self.original;
         match (self.mode, moved) {
             (StageMode::Isolate, _) => {}
-            (_, Moved::Renamed) => return Ok(StageOutcome::LeftStaged { staged }),
-            (_, Moved::Copied { .. }) => return Ok(StageOutcome::Copied { staged, original }),
+            (_, Moved::Renamed) => {
+                close(record);
+                return Ok(StageOutcome::LeftStaged { staged });
+            }
+            (_, Moved::Copied { .. }) => {
+                close(record);
+                return Ok(StageOutcome::Copied { staged, original });
+            }
         }
 
         let _locks = match lock::acquire(&self.profile_dir, self.lock_timeout, on_wait) {
@@ -350,7 +387,8 @@ impl Staged {
         };
         match moved {
             Moved::Renamed => {
-                // Until the file is back (or both are kept), the record stays for the next run.
+                // Until the file is back (or both are kept), the record keeps its original
+                // path for the next run: an error here drops the record without closing it.
                 let outcome = match move_back(ops, &staged, &original)? {
                     MoveBack::Done => StageOutcome::MovedBack { path: original },
                     MoveBack::Occupied => StageOutcome::KeptBoth {
@@ -358,13 +396,22 @@ impl Staged {
                         newer_at_original: original,
                     },
                 };
-                if let (Some(dir), Some(name)) = (staged.parent(), staged.file_name()) {
-                    journal::clear(dir, name);
-                }
+                close(record);
                 Ok(outcome)
             }
-            Moved::Copied { .. } => discard_copy(staged, original, self.copied_from.as_ref()),
+            Moved::Copied { .. } => {
+                let outcome = discard_copy(staged, original, self.copied_from.as_ref());
+                close(record);
+                outcome
+            }
         }
+    }
+}
+
+/// Removes the record and releases the staging lock, if held.
+fn close(record: Option<journal::Record>) {
+    if let Some(record) = record {
+        record.close();
     }
 }
 

@@ -213,6 +213,59 @@ else
 fi
 rm -rf "$tmp"
 
+# Many checks at once, in every mode that puts the file back or leaves it: the runs stage one
+# after another (they share cargo's locks, and a staging lock per file name), nothing is lost.
+before=$(digest "$artifact")
+pids=()
+for i in $(seq 12); do
+  mode=$(echo isolate copy none | cut -d' ' -f$((i % 3 + 1)))
+  (cd "$sample" && "$PYINIT_CHECK" --profile dev --stage "$mode" --quiet >/dev/null 2>"$log.$i.err"; echo $? >"$log.$i.code") &
+  pids+=($!)
+done
+wait "${pids[@]}"
+codes=$(cat "$log".*.code | sort -u | tr '\n' ' ')
+rm -f "$log".*.code "$log".*.err
+if [ "$codes" = "0 " ] || [ "$codes" = "1 " ]; then
+  if [ "$(digest "$artifact")" = "$before" ]; then
+    ok "12 checks at once (isolate, copy, none): all judged ($codes), the artifact intact"
+  else
+    bad "12 checks at once: the artifact changed or is gone"
+  fi
+else
+  bad "12 checks at once: exit codes $codes"
+fi
+rm -rf "$sample/target/maturin"
+
+# A check killed between moving the artifact into target/maturin and moving it back (the
+# move back is held up by strace, then the process gets SIGKILL): the next run puts it back.
+if command -v strace >/dev/null; then
+  before=$(digest "$artifact")
+  (cd "$sample" && exec strace -f -o /dev/null -e trace=linkat -e inject=linkat:delay_enter=5s \
+    "$PYINIT_CHECK" --profile dev --stage isolate >/dev/null 2>&1) &
+  tracer=$!
+  for _ in $(seq 100); do [ -e "$staged" ] && break; sleep 0.05; done
+  pkill -KILL -f "^$PYINIT_CHECK --profile dev --stage isolate" || true
+  wait "$tracer" 2>/dev/null || true
+  if [ -e "$artifact" ] || [ ! -e "$staged" ]; then
+    bad "SIGKILL mid-isolate: the run was not caught between the two moves"
+  else
+    set +e
+    out=$(cd "$sample" && "$PYINIT_CHECK" --profile dev --stage isolate 2>&1)
+    code=$?
+    set -e
+    if [ "$code" != 2 ] && [ -f "$artifact" ] && [ "$(digest "$artifact")" = "$before" ] && [ ! -e "$staged" ] \
+      && grep -q "interrupted earlier run" <<<"$out"; then
+      ok "SIGKILL mid-isolate: the next run puts the artifact back, says so, and checks it"
+    else
+      bad "SIGKILL mid-isolate: not recovered (exit $code)"; echo "$out"
+    fi
+  fi
+elif [ -n "${CI:-}" ]; then
+  bad "strace is needed under CI for the SIGKILL case"
+else
+  echo "skip SIGKILL mid-isolate: strace is not installed"
+fi
+
 echo
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -11,7 +11,7 @@ use super::{Fixture, assert_artifact_at, assert_vacant, entries, no_wait};
 fn interrupt(fx: &Fixture) {
     let staged = stage(&fx.req(StageMode::Isolate), &mut no_wait).expect("stage");
     assert_eq!(staged.check_path(), fx.staged());
-    std::mem::forget(staged);
+    drop(staged); // as a killed run: the kernel releases its locks, nothing else happens
     assert_vacant(&fx.artifact);
     assert_artifact_at(&fx.staged());
     let name = fx.artifact.file_name().expect("name");
@@ -97,5 +97,30 @@ fn a_file_maturin_left_without_a_record_is_not_taken_for_ours() {
     let staged = stage(&fx.req(StageMode::Isolate), &mut no_wait).expect("stage");
     assert_eq!(staged.recovered(), None);
     staged.finish(&mut no_wait).expect("finish");
+    assert_artifact_at(&fx.artifact);
+}
+
+/// Runs sharing cargo's locks stage the same artifact one at a time: without that, one would
+/// remove as stale the file another had just staged — its only copy.
+#[test]
+fn many_runs_at_once_lose_nothing() {
+    let fx = Fixture::new();
+    let expected = fs::read(&fx.artifact).expect("read");
+    std::thread::scope(|scope| {
+        for thread in 0..8 {
+            let (fx, expected) = (&fx, &expected);
+            scope.spawn(move || {
+                for round in 0..25 {
+                    let mode = [StageMode::Isolate, StageMode::Copy, StageMode::None]
+                        [(thread + round) % 3];
+                    // Waiting for one another is the point here.
+                    let staged = stage(&fx.req(mode), &mut |_| {})
+                        .unwrap_or_else(|e| panic!("thread {thread} round {round} {mode:?}: {e}"));
+                    assert_eq!(&fs::read(staged.check_path()).expect("read"), expected);
+                    staged.finish(&mut |_| {}).expect("finish");
+                }
+            });
+        }
+    });
     assert_artifact_at(&fx.artifact);
 }
