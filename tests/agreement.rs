@@ -7,11 +7,11 @@
 mod support;
 
 use std::fs;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::Path;
 use std::process::{Output, Stdio};
-use std::thread::{self, JoinHandle};
-use std::time::{Duration, Instant};
+
+use std::time::Duration;
 
 use serde_json::Value;
 use support::command;
@@ -130,40 +130,12 @@ fn materialize(root: &Path, i: usize, input: Input, rng: &mut Rng) -> String {
     format!("in{i}/{name}")
 }
 
-fn drain<R: Read + Send + 'static>(pipe: Option<R>) -> JoinHandle<Vec<u8>> {
-    thread::spawn(move || {
-        let mut buf = Vec::new();
-        if let Some(mut pipe) = pipe {
-            let _ = pipe.read_to_end(&mut buf);
-        }
-        buf
-    })
-}
-
 /// Runs the binary with a time limit; `None` if it had to be killed.
 fn run_limited(mut cmd: std::process::Command) -> Option<Output> {
     cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("pyinit-check starts");
-    let (out, err) = (drain(child.stdout.take()), drain(child.stderr.take()));
-    let start = Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if start.elapsed() < LIMIT => thread::sleep(Duration::from_millis(10)),
-            _ => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return None;
-            }
-        }
-    };
-    Some(Output {
-        status,
-        stdout: out.join().unwrap(),
-        stderr: err.join().unwrap(),
-    })
+    support::wait_within(cmd.spawn().expect("pyinit-check starts"), LIMIT)
 }
 
 fn plural(n: usize, word: &str) -> String {

@@ -8,8 +8,8 @@ mod support;
 use std::fs;
 use std::io::{Read, Write};
 use std::process::{Child, Command, Output, Stdio};
-use std::thread::{self, JoinHandle};
-use std::time::{Duration, Instant};
+
+use std::time::Duration;
 
 use serde_json::Value;
 use support::{code, command, fixture, stderr, stdout};
@@ -26,37 +26,10 @@ const LIMIT: Duration = Duration::from_secs(20);
 
 // ------------------------------------------------------------------------- running the binary
 
-fn drain<R: Read + Send + 'static>(pipe: Option<R>) -> JoinHandle<Vec<u8>> {
-    thread::spawn(move || {
-        let mut buf = Vec::new();
-        if let Some(mut pipe) = pipe {
-            let _ = pipe.read_to_end(&mut buf);
-        }
-        buf
+fn collect(child: Child, what: &str) -> Output {
+    support::wait_within(child, LIMIT).unwrap_or_else(|| {
+        panic!("pyinit-check did not finish within {LIMIT:?} and was killed: {what}")
     })
-}
-
-/// Waits for the child; kills it and fails the test after `LIMIT`.
-fn collect(mut child: Child, what: &str) -> Output {
-    let (out, err) = (drain(child.stdout.take()), drain(child.stderr.take()));
-    let start = Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if start.elapsed() < LIMIT => thread::sleep(Duration::from_millis(10)),
-            _ => {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!("pyinit-check did not finish within {LIMIT:?} and was killed: {what}");
-            }
-        }
-    };
-    let (stdout, stderr) = (out.join().unwrap(), err.join().unwrap());
-    Output {
-        status,
-        stdout,
-        stderr,
-    }
 }
 
 fn finish(mut cmd: Command) -> Output {

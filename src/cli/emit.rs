@@ -116,13 +116,7 @@ fn write_report_file(
     outcome: &RunOutcome,
     context: &Context,
 ) -> Result<(), RunError> {
-    write_atomically(path, &rendered(report, outcome, context)).map_err(|source| {
-        RunError::WriteReport {
-            path: path.to_path_buf(),
-            what,
-            source,
-        }
-    })
+    save(path, what, report, outcome, context, write_atomically)
 }
 
 /// The runner reads these files after the step, so other steps' lines must stay.
@@ -133,7 +127,18 @@ fn append_report(
     outcome: &RunOutcome,
     context: &Context,
 ) -> Result<(), RunError> {
-    append(path, &rendered(report, outcome, context)).map_err(|source| RunError::WriteReport {
+    save(path, what, report, outcome, context, append)
+}
+
+fn save(
+    path: &Path,
+    what: &'static str,
+    report: Report,
+    outcome: &RunOutcome,
+    context: &Context,
+    how: fn(&Path, &[u8]) -> io::Result<()>,
+) -> Result<(), RunError> {
+    how(path, &rendered(report, outcome, context)).map_err(|source| RunError::WriteReport {
         path: path.to_path_buf(),
         what,
         source,

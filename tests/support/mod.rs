@@ -1,8 +1,11 @@
 //! Shared helpers for the integration tests: run the real binary, find fixtures.
 #![allow(dead_code)]
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output};
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
 
 pub fn fixture(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -46,4 +49,37 @@ pub fn stderr(output: &Output) -> String {
 /// Replaces the absolute repository path so snapshots do not depend on the checkout.
 pub fn redact_root(text: &str) -> String {
     text.replace(env!("CARGO_MANIFEST_DIR"), "[ROOT]")
+}
+
+fn drain<R: Read + Send + 'static>(pipe: Option<R>) -> JoinHandle<Vec<u8>> {
+    thread::spawn(move || {
+        let mut buf = Vec::new();
+        if let Some(mut pipe) = pipe {
+            let _ = pipe.read_to_end(&mut buf);
+        }
+        buf
+    })
+}
+
+/// Waits for `child`, reading whatever of its stdout and stderr is still piped; kills it and
+/// returns `None` after `limit`, so a hanging run fails its test instead of stalling CI.
+pub fn wait_within(mut child: Child, limit: Duration) -> Option<Output> {
+    let (out, err) = (drain(child.stdout.take()), drain(child.stderr.take()));
+    let start = Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if start.elapsed() < limit => thread::sleep(Duration::from_millis(10)),
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return None;
+            }
+        }
+    };
+    Some(Output {
+        status,
+        stdout: out.join().unwrap(),
+        stderr: err.join().unwrap(),
+    })
 }
