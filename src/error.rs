@@ -28,6 +28,11 @@ pub enum CheckError {
     Stage(#[from] StageError),
     #[error("{path}: {source}")]
     Inspect { path: PathBuf, source: InspectError },
+    #[error("{path}: cannot inflate into a temporary file: {source}")]
+    Spill {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// Another process truncated or rewrote the file while it was being read.
     #[error(
         "{path}: changed while it was being read (truncated or rewritten by another process); check it again once it is complete"

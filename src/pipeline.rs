@@ -6,13 +6,13 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::discover::wheel::read_member;
+use crate::discover::wheel::inflate_member;
 use crate::discover::{Discovery, Found};
 use crate::error::CheckError;
 use crate::hook::hook_names;
 use crate::inspect;
 use crate::judge::{Facts, judge};
-use crate::map::map_file;
+use crate::map::{map_file, map_open_file};
 use crate::model::{Artifact, ByteSource, CargoOutput};
 use crate::outcome::{Checked, Entry, FailOn, Judged, RunOutcome};
 use crate::stage::{Recovery, STAGING_DIR, StageMode, StageOutcome, StageRequest, stage};
@@ -99,10 +99,7 @@ fn check(artifact: Artifact, settings: &Settings, notify: &mut dyn FnMut(Notice)
             entry(artifact, None, checked, settings)
         }
         ByteSource::WheelMember { wheel, member } => {
-            let checked = match read_member(wheel, member) {
-                Ok(bytes) => checked(&bytes, &artifact.path, &artifact),
-                Err(error) => Checked::Error(error.into()),
-            };
+            let checked = check_member(wheel, member, &artifact);
             entry(artifact, None, checked, settings)
         }
         ByteSource::Cargo(output) => {
@@ -167,6 +164,28 @@ fn check_mapped(path: &Path, artifact: &Artifact) -> Checked {
         });
     }
     checked
+}
+
+/// Inflates a wheel member into an anonymous temporary file and checks its mapping: memory
+/// stays bounded by what the lookups touch, whatever the member's size (a zip bomb included).
+fn check_member(wheel: &Path, member: &str, artifact: &Artifact) -> Checked {
+    let spill_error = |source| {
+        Checked::Error(CheckError::Spill {
+            path: artifact.path.clone(),
+            source,
+        })
+    };
+    let mut spill = match tempfile::tempfile() {
+        Ok(file) => file,
+        Err(source) => return spill_error(source),
+    };
+    if let Err(error) = inflate_member(wheel, member, &mut spill) {
+        return Checked::Error(error.into());
+    }
+    match map_open_file(spill, &artifact.path) {
+        Ok(mapped) => checked(&mapped, &artifact.path, artifact),
+        Err(error) => Checked::Error(error.into()),
+    }
 }
 
 /// Inspects and judges `bytes` (read from `path`) as `artifact`.

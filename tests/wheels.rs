@@ -124,3 +124,48 @@ fn hostile_wheels_are_one_line_errors() {
             .contains("no extension modules in this wheel")
     );
 }
+
+/// A member that inflates to 256 MiB (a zip bomb's shape) is inflated into a temporary file,
+/// not into memory: the run's peak memory stays far below the member's size.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_huge_member_is_checked_in_bounded_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let wheel = dir.path().join("bomb-1.0-cp312-cp312-linux_x86_64.whl");
+    // Python writes the wheel (its zlib makes 256 MiB of zeros in a moment) and measures the
+    // peak memory of the run as the kernel accounts it for a child process.
+    let script = "import resource, subprocess, sys, zipfile\n\
+        with zipfile.ZipFile(sys.argv[2], 'w', zipfile.ZIP_DEFLATED) as z:\n\
+        \x20   with z.open('bomb/_core.cpython-312-x86_64-linux-gnu.so', 'w', force_zip64=True) as f:\n\
+        \x20       block = bytes(1 << 20)\n\
+        \x20       for _ in range(256): f.write(block)\n\
+        run = subprocess.run([sys.argv[1], sys.argv[2]], capture_output=True)\n\
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024\n\
+        print(run.returncode, peak)\n";
+    let output = std::process::Command::new("python3")
+        .args(["-c", script, env!("CARGO_BIN_EXE_pyinit-check")])
+        .arg(&wheel)
+        .env_remove("GITHUB_ACTIONS")
+        .output();
+    let Some(output) = output.ok().filter(|o| o.status.success()) else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "python3 is needed under CI"
+        );
+        eprintln!("skipping: python3 could not run the measurement");
+        return;
+    };
+    assert!(
+        fs::metadata(&wheel).unwrap().len() < 4 << 20,
+        "it is a bomb: small on disk"
+    );
+    let text = String::from_utf8_lossy(&output.stdout);
+    let (code, peak_mib) = text.trim().split_once(' ').expect("exit code and peak");
+    assert_eq!(code, "2", "256 MiB of zeros is no binary");
+    let peak_mib: u64 = peak_mib.parse().unwrap();
+    eprintln!("peak RSS for a 256 MiB member: {peak_mib} MiB");
+    assert!(
+        peak_mib < 64,
+        "peak RSS {peak_mib} MiB: the member was held in memory"
+    );
+}

@@ -7,7 +7,7 @@
 //! what the data really holds, not what its headers claim.
 
 use std::fs::File;
-use std::io::{self, Read, Seek};
+use std::io::{self, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
 use thiserror::Error;
@@ -111,6 +111,35 @@ pub fn read_member(path: &Path, member: &str) -> Result<Vec<u8>, WheelError> {
         source,
     })?;
     read_member_in(file, path, member)
+}
+
+/// Inflates one member into `out` (a temporary file: memory stays bounded whatever the
+/// member's size), refusing to go past [`MAX_MEMBER_BYTES`] whatever its header declares.
+pub fn inflate_member(path: &Path, member: &str, out: &mut impl Write) -> Result<u64, WheelError> {
+    let file = File::open(path).map_err(|source| WheelError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut archive = open(file, path)?;
+    let bad = |reason: String| WheelError::BadMember {
+        path: path.to_path_buf(),
+        member: member.to_string(),
+        reason,
+    };
+    let too_large = || WheelError::MemberTooLarge {
+        path: path.to_path_buf(),
+        member: member.to_string(),
+    };
+    let entry = archive.by_name(member).map_err(|e| bad(e.to_string()))?;
+    if entry.size() > MAX_MEMBER_BYTES {
+        return Err(too_large());
+    }
+    let written =
+        io::copy(&mut entry.take(MAX_MEMBER_BYTES + 1), out).map_err(|e| bad(e.to_string()))?;
+    if written > MAX_MEMBER_BYTES {
+        return Err(too_large());
+    }
+    Ok(written)
 }
 
 /// [`read_member`] of an archive already open; `path` names it in errors.

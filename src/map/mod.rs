@@ -67,11 +67,20 @@ impl MappedFile {
 /// A file the check does not own can change at any moment: see [`MappedFile::changed`], which
 /// callers ask once they have read what they need.
 pub fn map_file(path: &Path) -> Result<MappedFile, MapError> {
+    let file = File::open(path).map_err(|source| MapError::Open {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    map_open_file(file, path)
+}
+
+/// Maps a file already open (a wheel member spilled to a temporary file); `path` names it in
+/// errors.
+pub fn map_open_file(file: File, path: &Path) -> Result<MappedFile, MapError> {
     let open_error = |source| MapError::Open {
         path: path.to_path_buf(),
         source,
     };
-    let file = File::open(path).map_err(open_error)?;
     let metadata = file.metadata().map_err(open_error)?;
     let seen = Some((metadata.len(), metadata.modified().ok()));
     if metadata.len() == 0 {
