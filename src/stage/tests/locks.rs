@@ -88,6 +88,10 @@ fn staging_times_out_while_a_build_holds_the_lock() {
         other => panic!("expected a lock timeout, got {other:?}"),
     }
     assert!(error.to_string().contains(&lock.display().to_string()));
+    assert!(
+        error.to_string().contains("--lock-timeout"),
+        "the message names the option that raises the wait: {error}"
+    );
     assert_eq!(waits, 1, "the wait is announced exactly once");
     // Nothing moved, and the staging directory was not even created.
     assert_artifact_at(&fx.artifact);
