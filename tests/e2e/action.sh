@@ -238,6 +238,8 @@ PYTHON
 workspace="$tmp/workspace"
 mkdir -p "$workspace/fixtures" "$workspace/dir with space" "$tmp/runner-temp"
 cp tests/fixtures/elf/gnuhash.so tests/fixtures/elf/foo.so "$workspace/fixtures/"
+# A cargo-style name carries no module of its own, so module-name decides the module.
+cp tests/fixtures/elf/gnuhash.so "$workspace/fixtures/libgnuhash.so"
 cp tests/fixtures/elf/gnuhash.so "$workspace/dir with space/"
 tool_cache=
 fresh_job() {
@@ -507,7 +509,7 @@ sys.exit(0 if any(r["ruleId"] == "PYI004" and f"`{sys.argv[2]}`" in r["message"]
 PYTHON
 }
 for hostile in 'x"; touch pwned #' "$(printf 'x\ny; touch pwned')" "x' \$(touch pwned) \`touch pwned\`"; do
-  step "$root" run paths=fixtures/gnuhash.so "module-name=$hostile"
+  step "$root" run paths=fixtures/libgnuhash.so "module-name=$hostile"
   check "hostile module-name $(printf '%q' "$hostile"): PYI004 naming it verbatim, exit 1, nothing created" \
     '[ "$status" = 1 ] && logged run "PYI004 invalid-module-name" && sarif_names "$hostile" && no_pwned'
 done

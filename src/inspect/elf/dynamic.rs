@@ -102,7 +102,12 @@ impl<'a> Mapped<'a> {
         let (start, in_segment) = space
             .to_file(vaddr)
             .ok_or(InspectError::Malformed(table.unmapped()))?;
-        let len = limit.map_or(in_segment, |limit| limit.min(in_segment));
+        // A segment may claim more file bytes than the file holds; a table is never longer
+        // than what is really there, which also bounds every walk measured by its length.
+        let in_file = (reader.bytes.len() as u64).saturating_sub(start);
+        let len = limit
+            .map_or(in_segment, |limit| limit.min(in_segment))
+            .min(in_file);
         Ok(Mapped {
             reader,
             start,
@@ -215,5 +220,27 @@ impl DynamicInfo {
             }
         }
         Ok(info)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A segment may claim gigabytes of file image in a file of a few hundred bytes (found by
+    /// fuzzing: a DT_HASH chain cycle was then walked billions of steps, "bounded" by the
+    /// claimed size). A table is as long as the file really is.
+    #[test]
+    fn a_table_ends_where_the_file_does() {
+        let bytes = [0u8; 600];
+        let space = AddressSpace::new(&[ProgramHeader {
+            p_type: PT_LOAD,
+            p_offset: 0,
+            p_vaddr: 0x1000,
+            p_filesz: 0x7000_0000,
+        }]);
+        let reader = Reader::new(&bytes, false);
+        let table = Mapped::at(reader, &space, 0x1000 + 100, None, Table::SysvHash).unwrap();
+        assert_eq!(table.len(), 500);
     }
 }
