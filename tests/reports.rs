@@ -481,3 +481,36 @@ fn human_output_cannot_inject_workflow_commands() {
     assert_eq!(err.lines().count(), 1, "{err:?}");
     assert!(err.contains("a\\n::error::b.so"), "{err:?}");
 }
+
+/// Inputs that could not be checked are tool execution notifications; the log must still be
+/// valid SARIF, or code scanning rejects the upload that carries the judged results too.
+#[test]
+fn sarif_with_inputs_that_could_not_be_checked_is_valid() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.so");
+    fs::write(&empty, b"").unwrap();
+    let missing = dir.path().join("missing.so");
+    let output = run(&[
+        "--format",
+        "sarif",
+        "tests/fixtures/pe/foo.pyd",
+        empty.to_str().unwrap(),
+        missing.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&output), 2);
+    let sarif: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_valid_sarif(&sarif);
+    let invocation = &sarif["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    assert_eq!(invocation["exitCode"], 2);
+    let notifications = invocation["toolExecutionNotifications"].as_array().unwrap();
+    assert_eq!(notifications.len(), 2);
+    assert!(
+        sarif["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["ruleId"] == "PYI001"),
+        "the judged artifact's result is still there"
+    );
+}

@@ -23,7 +23,9 @@ pub struct Cli {
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
-    /// Module name to check for (a dotted name uses its last component); default: from the file name.
+    /// Module name for files whose names carry none (cargo's libfoo.so, libfoo.dylib, foo.dll; a
+    /// dotted name uses its last component). A file named as CPython imports it is checked as
+    /// that module, and a different NAME is reported (PYI009).
     #[arg(long, value_name = "NAME")]
     pub module_name: Option<String>,
 
