@@ -28,7 +28,9 @@ pub enum StageError {
     #[error("{dir}: cannot create the staging directory: {source}")]
     CreateDir { dir: PathBuf, source: io::Error },
 
-    #[error("{path}: cannot record the artifact's original place before moving it: {source}")]
+    #[error(
+        "{path}: cannot write pyinit-check's staging record (the staging directory must be writable): {source}"
+    )]
     Journal { path: PathBuf, source: io::Error },
 
     #[error("{path}: cannot remove the stale staged file: {source}")]

@@ -122,6 +122,34 @@ fn a_stale_directory_in_the_way_is_not_deleted() {
     assert_artifact_at(&fx.artifact);
 }
 
+/// Makes a directory unwritable even for root (`chattr +i`, where the file system has
+/// attributes), and writable again when dropped, so the temporary directory can go.
+#[cfg(target_os = "linux")]
+struct Immutable(PathBuf);
+
+#[cfg(target_os = "linux")]
+impl Immutable {
+    fn set(dir: &Path) -> Option<Immutable> {
+        let status = std::process::Command::new("chattr")
+            .arg("+i")
+            .arg(dir)
+            .status();
+        status
+            .is_ok_and(|s| s.success())
+            .then(|| Immutable(dir.to_path_buf()))
+    }
+}
+
+#[cfg(target_os = "linux")]
+impl Drop for Immutable {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("chattr")
+            .arg("-i")
+            .arg(&self.0)
+            .status();
+    }
+}
+
 #[cfg(unix)]
 #[test]
 fn a_read_only_staging_dir_is_a_clear_error() {
@@ -129,17 +157,45 @@ fn a_read_only_staging_dir_is_a_clear_error() {
     let fx = Fixture::new();
     fs::create_dir_all(fx.staging_dir()).expect("mkdir");
     fs::set_permissions(fx.staging_dir(), fs::Permissions::from_mode(0o555)).expect("chmod");
-    // Root ignores directory permissions; probe instead of guessing who we are.
+    // Root ignores directory permissions; probe instead of guessing who we are, and then make
+    // the directory immutable, which binds root too.
+    #[cfg(target_os = "linux")]
+    let mut _immutable = None;
     if File::create(fx.staging_dir().join("probe")).is_ok() {
-        println!(
-            "SKIPPED a_read_only_staging_dir_is_a_clear_error: chmod 0o555 has no effect \
-             (running as root); the injected-error test covers the same path"
-        );
-        return;
+        fs::remove_file(fx.staging_dir().join("probe")).expect("remove probe");
+        #[cfg(target_os = "linux")]
+        {
+            _immutable = Immutable::set(&fx.staging_dir());
+        }
+        #[cfg(target_os = "linux")]
+        let unwritable = _immutable.is_some();
+        #[cfg(not(target_os = "linux"))]
+        let unwritable = false;
+        if !unwritable {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "under CI the staging dir must be made unwritable (chmod, or chattr +i as root)"
+            );
+            println!(
+                "SKIPPED a_read_only_staging_dir_is_a_clear_error: neither chmod 0o555 nor \
+                 chattr +i makes the directory unwritable here; the injected-error test covers \
+                 the same path"
+            );
+            return;
+        }
     }
     let error = stage(&fx.req(StageMode::Isolate), &mut no_wait).expect_err("must fail");
+    #[cfg(target_os = "linux")]
+    drop(_immutable);
     fs::set_permissions(fx.staging_dir(), fs::Permissions::from_mode(0o755)).expect("chmod");
-    assert!(matches!(error, StageError::Rename { .. }), "{error:?}");
+    // The first write there is the staging record (the per-name lock), before any move.
+    assert!(matches!(error, StageError::Journal { .. }), "{error:?}");
+    let message = error.to_string();
+    assert!(
+        message.contains(&fx.staging_dir().display().to_string())
+            && message.contains("must be writable"),
+        "{message}"
+    );
     assert_artifact_at(&fx.artifact);
 }
 
@@ -363,6 +419,11 @@ fn other_file_system(than: &Path) -> Option<tempfile::TempDir> {
 fn a_real_cross_device_rename_copies_and_leaves_the_original() {
     let target_root = tempfile::tempdir().expect("temp dir");
     let Some(other) = other_file_system(target_root.path()) else {
+        // Every Linux machine has /dev/shm (tmpfs); elsewhere a second one is not a given.
+        assert!(
+            !cfg!(target_os = "linux") || std::env::var_os("CI").is_none(),
+            "under CI on Linux a second file system (/dev/shm) is needed for a real EXDEV"
+        );
         println!(
             "SKIPPED a_real_cross_device_rename_copies_and_leaves_the_original: \
              no second file system next to {}",
