@@ -35,21 +35,23 @@ pub fn emit(cli: &Cli, outcome: &RunOutcome) -> Result<(), RunError> {
     };
 
     if let Some(path) = &cli.sarif {
-        keep(write_report_file(
+        keep(save(
             path,
             "the SARIF report",
             Report::Sarif,
             outcome,
             &context,
+            write_atomically,
         ));
     }
     if let Some(path) = &cli.json {
-        keep(write_report_file(
+        keep(save(
             path,
             "the JSON report",
             Report::Json,
             outcome,
             &context,
+            write_atomically,
         ));
     }
     let stdout_reports: &[Report] = match cli.format {
@@ -67,21 +69,23 @@ pub fn emit(cli: &Cli, outcome: &RunOutcome) -> Result<(), RunError> {
     }
     if on_github {
         if let Some(path) = runner_file("GITHUB_STEP_SUMMARY") {
-            keep(append_report(
+            keep(save(
                 &path,
                 "the step summary",
                 Report::StepSummary,
                 outcome,
                 &context,
+                append,
             ));
         }
         if let Some(path) = runner_file("GITHUB_OUTPUT") {
-            keep(append_report(
+            keep(save(
                 &path,
                 "step outputs",
                 Report::StepOutputs,
                 outcome,
                 &context,
+                append,
             ));
         }
     }
@@ -108,28 +112,8 @@ fn rendered(report: Report, outcome: &RunOutcome, context: &Context) -> Vec<u8> 
     buffer
 }
 
-/// Renders a whole report, then replaces `path` with it in one step.
-fn write_report_file(
-    path: &Path,
-    what: &'static str,
-    report: Report,
-    outcome: &RunOutcome,
-    context: &Context,
-) -> Result<(), RunError> {
-    save(path, what, report, outcome, context, write_atomically)
-}
-
-/// The runner reads these files after the step, so other steps' lines must stay.
-fn append_report(
-    path: &Path,
-    what: &'static str,
-    report: Report,
-    outcome: &RunOutcome,
-    context: &Context,
-) -> Result<(), RunError> {
-    save(path, what, report, outcome, context, append)
-}
-
+/// Renders a whole report into `path`: `write_atomically` for our report files (replaced in
+/// one step), `append` for the runner's files (other steps' lines must stay).
 fn save(
     path: &Path,
     what: &'static str,

@@ -172,7 +172,7 @@ impl Sink<'_> {
                 self.failed(path.clone(), DiscoverError::NothingInDirectory { path });
             }
         } else if metadata.is_file() && wheel::is_wheel(path) {
-            self.wheel(path, Origin::Path);
+            self.wheel(path, &metadata, Origin::Path);
         } else if metadata.is_file() {
             let parsed = path
                 .file_name()
@@ -252,8 +252,8 @@ impl Sink<'_> {
         })));
     }
 
-    pub(crate) fn wheel(&mut self, path: &Path, origin: Origin) {
-        let key = FileKey::of(path).ok();
+    pub(crate) fn wheel(&mut self, path: &Path, metadata: &fs::Metadata, origin: Origin) {
+        let key = FileKey::from_metadata(metadata);
         if !self.first_time(path, key, None) {
             return;
         }

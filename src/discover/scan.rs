@@ -122,7 +122,7 @@ impl Walk<'_, '_> {
             match classification {
                 None if metadata.is_file() => {
                     self.found += 1;
-                    self.sink.wheel(&path, Origin::DirectoryScan);
+                    self.sink.wheel(&path, &metadata, Origin::DirectoryScan);
                 }
                 Some(Classification::Module(_)) | None if !metadata.is_file() => {
                     self.found += 1;
