@@ -9,7 +9,7 @@
 use std::collections::HashSet;
 use std::fs;
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::importable::{Classification, classify, classify_in, reach};
 use super::wheel::is_wheel;
@@ -158,5 +158,5 @@ impl Walk<'_, '_> {
 
 /// A name that would make the file an input (a module or a wheel) if it were one.
 fn looks_like_input(name: &str) -> bool {
-    matches!(classify(&[""], name), Classification::Module(_)) || is_wheel(&PathBuf::from(name))
+    matches!(classify(&[""], name), Classification::Module(_)) || is_wheel(Path::new(name))
 }
