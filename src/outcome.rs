@@ -137,6 +137,15 @@ impl Entry {
         }
     }
 
+    /// The file that stands for this entry on disk, for locations: the artifact's file, or
+    /// its wheel; the input as named when there is no artifact.
+    pub fn file_on_disk(&self) -> &std::path::Path {
+        match &self.artifact {
+            Some(artifact) => artifact.file_on_disk(),
+            None => &self.path,
+        }
+    }
+
     /// The one-line problem of an input that could not be checked.
     pub fn error(&self) -> Option<&CheckError> {
         match &self.checked {

@@ -103,17 +103,10 @@ pub fn could_not_check(entry: &Entry, root: &Path) -> String {
     let problem = entry.error().map(ToString::to_string).unwrap_or_default();
     format!(
         "::error {},title={}::{}",
-        file_property(entry_file(entry), root),
+        file_property(entry.file_on_disk(), root),
         escape_property("pyinit-check could not check"),
         escape_data(&problem)
     )
-}
-
-fn entry_file(entry: &Entry) -> &Path {
-    match &entry.artifact {
-        Some(artifact) => artifact.file_on_disk(),
-        None => &entry.path,
-    }
 }
 
 /// One workflow command line for a finding.
@@ -121,7 +114,7 @@ pub fn annotation(entry: &Entry, finding: &Finding, root: &Path) -> String {
     let mut properties = Vec::new();
     let (path, line) = match finding.locations.first() {
         Some(location) => (location.path.as_path(), location.line),
-        None => (entry_file(entry), None),
+        None => (entry.file_on_disk(), None),
     };
     properties.push(file_property(path, root));
     if let Some(line) = line {

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::hook::HookNames;
 use crate::inspect::{BinaryFormat, LookupOutcome, ObjectKind, SliceSummary};
-use crate::judge::{Finding, Severity};
+use crate::judge::Finding;
 use crate::model::{Location, NameSource, Origin, VersionSource};
 use crate::outcome::{Checked, Entry, RunOutcome};
 use crate::python::PythonTargets;
@@ -353,16 +353,12 @@ fn finding(finding: &Finding) -> FindingJson<'_> {
     FindingJson {
         rule_id: finding.rule.id,
         rule_name: finding.rule.name,
-        severity: severity(finding.severity),
+        severity: finding.severity.label(),
         message: &finding.message,
         help: finding.help.as_deref(),
         slice: finding.slice.as_deref(),
         locations: finding.locations.iter().map(location_json).collect(),
     }
-}
-
-fn severity(severity: Severity) -> &'static str {
-    severity.label()
 }
 
 fn location_json(location: &Location) -> LocationJson<'_> {

@@ -45,7 +45,7 @@ pub fn document(outcome: &RunOutcome, root: &Path, category: Option<&str>) -> Va
         .filter_map(|entry| {
             let error = entry.error()?;
             let location = Location {
-                path: entry_file(entry),
+                path: entry.file_on_disk().to_path_buf(),
                 line: None,
                 label: "input".into(),
             };
@@ -131,21 +131,13 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
-/// The file that stands for an entry on disk: the artifact's file or wheel, else its path.
-fn entry_file(entry: &Entry) -> std::path::PathBuf {
-    match &entry.artifact {
-        Some(artifact) => artifact.file_on_disk().to_path_buf(),
-        None => entry.path.clone(),
-    }
-}
-
 fn result(entry: &Entry, finding: &Finding, root: &Path) -> Value {
     let rule_index = RULES
         .iter()
         .position(|entry| entry.rule.id == finding.rule.id)
         .unwrap_or(0);
     let artifact_location = Location {
-        path: entry_file(entry),
+        path: entry.file_on_disk().to_path_buf(),
         line: None,
         label: "built artifact".into(),
     };
