@@ -13,6 +13,10 @@
 //! rename the record names the original path, and it is removed once the file is back (or both
 //! were kept). The next run that takes the record finds that name, puts the file back where it
 //! belongs, never over a newer build, and says so.
+//!
+//! A file already at the staging path may be maturin's own: maturin leaves its copy there when
+//! a build fails after linking. Isolate never deletes it; it stages beside it instead
+//! ([`beside`]), and the record names that path on a second line so recovery looks there.
 
 use std::ffi::OsStr;
 use std::fs::{self, File};
@@ -65,12 +69,33 @@ pub fn record_path(staging_dir: &Path, file_name: &OsStr) -> PathBuf {
 /// record without its lock: for discovery, which only needs to know which profile to name.
 pub fn interrupted_original(staging_dir: &Path, file_name: &OsStr) -> Option<PathBuf> {
     let text = fs::read_to_string(record_path(staging_dir, file_name)).ok()?;
-    original_in(&text)
+    Interrupted::parse(&text).map(|interrupted| interrupted.original)
 }
 
-fn original_in(text: &str) -> Option<PathBuf> {
-    let original = PathBuf::from(text.trim_end_matches(['\n', '\r']));
-    original.is_absolute().then_some(original)
+/// Where isolate stages `file_name` when the staging path is taken by a file it must not
+/// delete.
+pub fn beside(staging_dir: &Path, file_name: &OsStr) -> PathBuf {
+    let mut name = std::ffi::OsString::from(".pyinit-check-isolated.");
+    name.push(file_name);
+    staging_dir.join(name)
+}
+
+/// What a record says an interrupted run left behind.
+struct Interrupted {
+    original: PathBuf,
+    /// Where it was staged, when not at the usual staging path.
+    staged: Option<PathBuf>,
+}
+
+impl Interrupted {
+    fn parse(text: &str) -> Option<Interrupted> {
+        let mut lines = text.lines().map(|line| line.trim_end_matches('\r'));
+        let original = PathBuf::from(lines.next()?);
+        let staged = lines.next().map(PathBuf::from).filter(|p| p.is_absolute());
+        original
+            .is_absolute()
+            .then_some(Interrupted { original, staged })
+    }
 }
 
 /// The staging lock on one file name, with its record.
@@ -114,24 +139,40 @@ impl Record {
     }
 
     /// What an interrupted run recorded, if anything.
-    fn interrupted_original(&mut self) -> Option<PathBuf> {
+    fn interrupted(&mut self) -> Option<Interrupted> {
         let mut text = String::new();
         self.file.rewind().ok()?;
         self.file.read_to_string(&mut text).ok()?;
-        original_in(&text)
+        Interrupted::parse(&text)
     }
 
-    /// Records that `original` is about to be renamed into the staging directory.
-    pub(crate) fn note(&mut self, original: &Path) -> Result<(), StageError> {
+    /// Records that `original` is about to be renamed into the staging directory, to
+    /// `beside` when isolate stages beside a file it must not delete.
+    pub(crate) fn note(
+        &mut self,
+        original: &Path,
+        beside: Option<&Path>,
+    ) -> Result<(), StageError> {
         let error = |source| StageError::Journal {
             path: self.path.clone(),
             source,
         };
-        let original = std::path::absolute(original).map_err(error)?;
+        let mut text = std::path::absolute(original)
+            .map_err(error)?
+            .to_string_lossy()
+            .into_owned();
+        if let Some(beside) = beside {
+            text.push('\n');
+            text.push_str(
+                &std::path::absolute(beside)
+                    .map_err(error)?
+                    .to_string_lossy(),
+            );
+        }
         self.file.set_len(0).map_err(error)?;
         self.file.rewind().map_err(error)?;
         self.file
-            .write_all(original.to_string_lossy().as_bytes())
+            .write_all(text.as_bytes())
             .and_then(|()| self.file.sync_data())
             .map_err(error)
     }
@@ -148,17 +189,22 @@ impl Record {
         let _ = fs::remove_file(&self.path);
     }
 
-    /// Puts back what an interrupted isolate left at `staging_dir/file_name`, then forgets
-    /// it. Safe without the original's own profile lock: the move back never replaces an
-    /// existing name.
+    /// Puts back what an interrupted isolate left at `staged` (or beside it, as noted), then
+    /// forgets it. Safe without the original's own profile lock: the move back never replaces
+    /// an existing name.
     pub(crate) fn recover(
         &mut self,
         ops: &dyn FileOps,
         staged: &Path,
     ) -> Result<Option<Recovery>, StageError> {
-        let Some(original) = self.interrupted_original() else {
+        let Some(Interrupted {
+            original,
+            staged: beside,
+        }) = self.interrupted()
+        else {
             return Ok(None);
         };
+        let staged = beside.as_deref().unwrap_or(staged);
         if fs::symlink_metadata(staged).is_err() {
             self.forget();
             return Ok(None);

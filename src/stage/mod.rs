@@ -237,7 +237,7 @@ pub(crate) fn stage_with(
     })?;
     // Held until finish(): no other pyinit-check stages this name meanwhile.
     let mut record = journal::Record::take(&dir, name, req.lock_timeout, on_wait)?;
-    match stage_under_record(req, ops, &mut record, &mut staged, &dest) {
+    match stage_under_record(req, ops, &mut record, &mut staged, (&dir, name)) {
         Ok(()) => {
             staged.record = Some(record);
             Ok(staged)
@@ -255,9 +255,10 @@ fn stage_under_record(
     ops: &dyn FileOps,
     record: &mut journal::Record,
     staged: &mut Staged,
-    dest: &Path,
+    (dir, name): (&Path, &std::ffi::OsStr),
 ) -> Result<(), StageError> {
     let artifact = req.artifact;
+    let dest = &dir.join(name);
     staged.recovered = record.recover(ops, dest)?;
     let meta = artifact_metadata(artifact)?;
     if !meta.is_file() {
@@ -274,9 +275,20 @@ fn stage_under_record(
         staged.placement = Placement::AlreadyStaged;
         return Ok(());
     }
+    // A file at maturin's path that is not the artifact may be maturin's own (left by a
+    // build that failed after linking): isolate never deletes it and stages beside it.
+    // Move and copy put the artifact in maturin's place, as the next `maturin build` would.
+    // A copy this run's recovery found stale (its record proved it ours) may go; so may
+    // another name of the artifact's own inode.
+    let ours =
+        matches!(&staged.recovered, Some(Recovery::NewerBuildThere { stale, .. }) if stale == dest);
+    let occupied =
+        fs::symlink_metadata(dest).is_ok_and(|there| !ours && !identity::same_inode(&there, &meta));
+    let beside = (req.mode == StageMode::Isolate && occupied).then(|| journal::beside(dir, name));
+    let dest = beside.as_deref().unwrap_or(dest);
     remove_stale(dest)?;
     if req.mode == StageMode::Isolate {
-        record.note(artifact)?;
+        record.note(artifact, beside.as_deref())?;
     }
     let moved = if req.mode == StageMode::Copy {
         copy_into_place(ops, artifact, dest)?;

@@ -124,3 +124,47 @@ fn many_runs_at_once_lose_nothing() {
     });
     assert_artifact_at(&fx.artifact);
 }
+
+/// maturin leaves its copy in `target/maturin/` when a build fails after linking. Isolate
+/// stages beside it and never deletes it — also when a run is killed mid-isolate and the next
+/// run recovers.
+#[test]
+fn isolate_never_deletes_a_file_maturin_left_in_the_staging_directory() {
+    let fx = Fixture::new();
+    fs::create_dir_all(fx.staging_dir()).expect("staging dir");
+    fs::write(fx.staged(), b"maturin's copy").expect("maturin's copy");
+    let name = fx.artifact.file_name().expect("name").to_owned();
+    let beside = super::super::journal::beside(&fx.staging_dir(), &name);
+
+    let staged = stage(&fx.req(StageMode::Isolate), &mut no_wait).expect("stage");
+    assert_eq!(staged.check_path(), beside);
+    assert_eq!(fs::read(fx.staged()).expect("kept"), b"maturin's copy");
+    let outcome = staged.finish(&mut no_wait).expect("finish");
+    assert_eq!(
+        outcome,
+        StageOutcome::MovedBack {
+            path: fx.artifact.clone()
+        }
+    );
+    assert_artifact_at(&fx.artifact);
+    assert_eq!(fs::read(fx.staged()).expect("kept"), b"maturin's copy");
+
+    // Killed between the rename and the move back: the next run looks beside, not at
+    // maturin's file, and puts the artifact back.
+    let staged = stage(&fx.req(StageMode::Isolate), &mut no_wait).expect("stage");
+    drop(staged);
+    assert_vacant(&fx.artifact);
+    assert_artifact_at(&beside);
+    let staged = stage(&fx.req(StageMode::None), &mut no_wait).expect("recover");
+    assert_eq!(
+        staged.recovered(),
+        Some(&Recovery::PutBack {
+            from: beside.clone(),
+            to: fx.artifact.clone()
+        })
+    );
+    staged.finish(&mut no_wait).expect("finish");
+    assert_artifact_at(&fx.artifact);
+    assert_vacant(&beside);
+    assert_eq!(fs::read(fx.staged()).expect("kept"), b"maturin's copy");
+}
