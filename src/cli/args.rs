@@ -37,9 +37,14 @@ pub struct Cli {
     #[arg(long, value_name = "FILE", conflicts_with = "paths")]
     pub cargo_json: Option<PathBuf>,
 
-    /// Cargo.toml of the project to check when no PATH is given (as cargo's --manifest-path).
+    /// Cargo.toml of the project to check when no PATH is given (as cargo's --manifest-path;
+    /// default: found as maturin finds it).
     #[arg(long, value_name = "PATH")]
     pub manifest_path: Option<PathBuf>,
+
+    /// Check only this workspace member (repeatable, as cargo's -p).
+    #[arg(short = 'p', long = "package", value_name = "NAME", conflicts_with = "paths")]
+    pub packages: Vec<String>,
 
     /// Cargo's target directory (default: CARGO_TARGET_DIR, then cargo's own).
     #[arg(long, value_name = "DIR")]

@@ -57,6 +57,7 @@ fn try_run(cli: &Cli) -> Result<u8, RunError> {
             target_dir: cli.target_dir.clone(),
             target: cli.target.clone(),
             profile: cli.profile.clone(),
+            packages: cli.packages.clone(),
         },
         identity: IdentityOptions {
             module_name: cli.module_name.clone(),

@@ -291,39 +291,56 @@ impl Sink<'_> {
         }
     }
 
-    fn cargo(
-        &mut self,
-        subject: PathBuf,
-        result: Result<Vec<cargo::CargoArtifact>, cargo::CargoError>,
-    ) {
-        let built = match result {
-            Ok(built) => built,
+    fn cargo(&mut self, subject: PathBuf, result: Result<cargo::CargoFindings, cargo::CargoError>) {
+        let findings = match result {
+            Ok(findings) => findings,
             Err(error) => return self.failed(subject, error.into()),
         };
-        for output in built {
-            let file_name = output
-                .path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let configured = Some((output.module.clone(), output.module_source.clone()));
-            self.found.push(Found::Artifact(Box::new(Artifact {
-                path: output.path.clone(),
-                origin: Origin::Cargo,
-                identity: identify(
-                    &file_name,
-                    parse_module_file_name(&file_name),
-                    configured,
-                    self.identity,
-                ),
-                crate_context: Some(output.crate_context()),
-                bytes: ByteSource::Cargo(CargoOutput {
-                    path: output.path,
-                    target_dir: output.target_dir,
-                    profile_dir: output.profile_dir,
-                }),
-            })));
+        for (manifest, package) in findings.skipped {
+            self.unchecked.push(Unchecked {
+                path: manifest,
+                reason: UncheckedReason::NoPythonTarget { package },
+            });
         }
+        for package in findings.not_extensions {
+            self.found.push(Found::NothingToCheck {
+                path: package.manifest_path,
+                reason: NothingToCheck::NotAnExtension {
+                    package: package.package,
+                    bindings: package.bindings,
+                    source: package.source,
+                },
+            });
+        }
+        for output in findings.artifacts {
+            self.cargo_output(output, Origin::Cargo);
+        }
+    }
+
+    /// A cargo output with its project's identity.
+    fn cargo_output(&mut self, output: cargo::CargoArtifact, origin: Origin) {
+        let file_name = output
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let configured = Some((output.module.clone(), output.module_source.clone()));
+        self.found.push(Found::Artifact(Box::new(Artifact {
+            path: output.path.clone(),
+            origin,
+            identity: identify(
+                &file_name,
+                parse_module_file_name(&file_name),
+                configured,
+                self.identity,
+            ),
+            crate_context: Some(output.crate_context()),
+            bytes: ByteSource::Cargo(CargoOutput {
+                path: output.path,
+                target_dir: output.target_dir,
+                profile_dir: output.profile_dir,
+            }),
+        })));
     }
 }
 

@@ -18,8 +18,6 @@ pub(crate) struct CargoManifest {
     pub path: PathBuf,
     pub lib_name: Option<Keyed>,
     pub package_name: Option<Keyed>,
-    /// Whether it has a `[workspace]` table, which makes its directory a workspace root.
-    pub is_workspace_root: bool,
 }
 
 /// The name-related keys of a `pyproject.toml`.
@@ -32,6 +30,10 @@ pub(crate) struct Pyproject {
     pub project_name: Option<Keyed>,
     /// `[tool.maturin] manifest-path`, as written (relative to the pyproject's directory).
     pub manifest_path: Option<String>,
+    /// `[tool.maturin] bindings`.
+    pub bindings: Option<Keyed>,
+    /// `[tool.maturin] python-source`, which makes `rust/Cargo.toml` the crate.
+    pub python_source: Option<String>,
     pub warnings: Vec<ConfigWarning>,
 }
 
@@ -46,7 +48,6 @@ pub(crate) fn parse_cargo_manifest(path: &Path, text: &str) -> Result<CargoManif
         path: doc.path_buf(),
         lib_name: doc.string(&["lib"], "name"),
         package_name: doc.string(&["package"], "name"),
-        is_workspace_root: doc.table(&["workspace"]).is_some(),
     })
 }
 
@@ -63,6 +64,10 @@ pub(crate) fn parse_pyproject(path: &Path, text: &str) -> Result<Pyproject, Carg
         project_name: doc.string(&["project"], "name"),
         manifest_path: doc
             .string(&["tool", "maturin"], "manifest-path")
+            .map(|keyed| keyed.value),
+        bindings: doc.string(&["tool", "maturin"], "bindings"),
+        python_source: doc
+            .string(&["tool", "maturin"], "python-source")
             .map(|keyed| keyed.value),
         warnings: near_misses(&doc),
     })

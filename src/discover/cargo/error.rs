@@ -17,10 +17,30 @@ pub enum CargoError {
         manifest: String,
         source: serde_json::Error,
     },
-    #[error("no cdylib target in {manifest_path}")]
-    NoCdylib { manifest_path: PathBuf },
-    #[error("{path} not found — run cargo build first")]
-    NotBuilt { path: PathBuf },
+    #[error("no cdylib target in {}{}", .manifest_path.display(), members_note(.members_without))]
+    NoCdylib {
+        manifest_path: PathBuf,
+        /// Other workspace members looked at, none with a cdylib or binary.
+        members_without: Vec<String>,
+    },
+    #[error("{} not found — run cargo build first{}", .path.display(), also_looked(.also_looked_at))]
+    NotBuilt {
+        path: PathBuf,
+        /// Every other place the library could have been (other profiles, target/maturin).
+        also_looked_at: Vec<PathBuf>,
+    },
+    #[error(
+        "{}: [tool.maturin] manifest-path names {}, which does not exist",
+        .pyproject.display(),
+        .manifest.display()
+    )]
+    ManifestPathMissing { pyproject: PathBuf, manifest: PathBuf },
+    #[error("-p {name}: no such package in the workspace at {} (members: {})", .workspace_root.display(), .members.join(", "))]
+    UnknownPackage {
+        name: String,
+        workspace_root: PathBuf,
+        members: Vec<String>,
+    },
     #[error("{path}: cannot read: {source}")]
     Unreadable { path: PathBuf, source: io::Error },
     #[error("{}{}: invalid TOML: {message}", .path.display(), line_suffix(*.line))]
@@ -46,6 +66,22 @@ pub enum CargoError {
          (was cargo run with --message-format=json?)"
     )]
     NoCdylibInMessages { source_name: String },
+}
+
+fn members_note(members: &[String]) -> String {
+    if members.is_empty() {
+        String::new()
+    } else {
+        format!(" nor in its workspace members ({})", members.join(", "))
+    }
+}
+
+fn also_looked(places: &[PathBuf]) -> String {
+    if places.is_empty() {
+        return String::new();
+    }
+    let places: Vec<String> = places.iter().map(|p| p.display().to_string()).collect();
+    format!(" (also looked at {})", places.join(", "))
 }
 
 fn line_suffix(line: Option<u32>) -> String {

@@ -21,7 +21,6 @@ pub(super) struct BuiltCdylib {
     pub path: PathBuf,
     pub package_id: String,
     pub manifest_path: PathBuf,
-    pub target: Target,
 }
 
 #[derive(Deserialize)]
@@ -87,7 +86,6 @@ pub(crate) fn read_build_messages(
                     path,
                     package_id: artifact.package_id.clone(),
                     manifest_path: artifact.manifest_path.clone(),
-                    target: artifact.target.clone(),
                 });
             }
         }

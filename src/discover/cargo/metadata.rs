@@ -30,6 +30,21 @@ pub(super) struct Package {
     pub name: String,
     pub manifest_path: PathBuf,
     pub targets: Vec<Target>,
+    /// As declared (`--no-deps` leaves them unresolved, which is all a binding check needs).
+    #[serde(default)]
+    pub dependencies: Vec<Dependency>,
+}
+
+/// A declared dependency.
+#[derive(Debug, Deserialize)]
+pub(super) struct Dependency {
+    /// The package depended on (its real name, also when renamed in the manifest).
+    pub name: String,
+    /// `null` for a normal dependency, `dev` or `build` otherwise.
+    #[serde(default)]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub features: Vec<String>,
 }
 
 /// A build target as both `cargo metadata` and cargo's build messages describe it.
@@ -52,6 +67,23 @@ impl Target {
 impl Package {
     pub fn cdylib(&self) -> Option<&Target> {
         self.targets.iter().find(|target| target.is_cdylib())
+    }
+
+    pub fn has_bin(&self) -> bool {
+        self.targets
+            .iter()
+            .any(|target| target.kind.iter().any(|kind| kind == "bin"))
+    }
+
+    /// Whether the library links `krate` (a normal dependency; dev and build ones do not).
+    pub fn depends_on(&self, krate: &str) -> bool {
+        self.normal_dependency(krate).is_some()
+    }
+
+    pub fn normal_dependency(&self, krate: &str) -> Option<&Dependency> {
+        self.dependencies
+            .iter()
+            .find(|dep| dep.name == krate && dep.kind.is_none())
     }
 }
 
@@ -144,7 +176,7 @@ fn manifest_of_current_dir() -> Option<PathBuf> {
         .find(|candidate| candidate.is_file())
 }
 
-fn same_file(a: &Path, b: &Path) -> bool {
+pub(super) fn same_file(a: &Path, b: &Path) -> bool {
     let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
     canonical(a) == canonical(b)
 }

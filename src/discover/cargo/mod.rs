@@ -7,9 +7,11 @@
 //! near-miss settings worth a warning, and the `#[pymodule]` items of its source — so a
 //! mismatch can be shown from both sides.
 
+mod bindings;
 mod config;
 mod error;
 mod layout;
+mod locate;
 mod messages;
 mod metadata;
 mod module_name;
@@ -24,14 +26,14 @@ pub use config::ConfigWarning;
 pub use error::CargoError;
 pub use pymodule::{PyModuleItem, scan_pymodules};
 
-use crate::model::{CrateContext, NameSource};
+use crate::model::{Bindings, BindingsSource, CrateContext, NameSource};
 use layout::{
     LibraryNaming, built_profile_dirs, dirs_of_output, has_build_lock, missing_outside_a_build,
     profile_dir_name, triple_dir_name,
 };
 use messages::{package_name_from_id, read_build_messages};
 use metadata::{run_cargo_metadata, selected_packages};
-use module_name::{find_workspace_root, resolve_module_name};
+use module_name::resolve_module_name;
 
 /// The parsers of untrusted text, for the fuzz targets in `fuzz/` (not an API).
 #[doc(hidden)]
@@ -62,6 +64,8 @@ pub struct CargoQuery {
     pub target: Option<String>,
     /// `--profile`; every profile directory that holds the library when absent.
     pub profile: Option<String>,
+    /// `-p/--package`: workspace members to check, as cargo selects them.
+    pub packages: Vec<String>,
 }
 
 /// One cdylib cargo built, and everything known about the module it should be.
@@ -93,21 +97,38 @@ impl CargoArtifact {
     }
 }
 
+/// What a cargo project holds to check.
+#[derive(Debug, Default)]
+pub struct CargoFindings {
+    pub artifacts: Vec<CargoArtifact>,
+    /// Packages maturin packages as something other than an extension module.
+    pub not_extensions: Vec<NotAnExtension>,
+    /// Workspace members maturin packages nothing from: (manifest, package).
+    pub skipped: Vec<(PathBuf, String)>,
+}
+
+/// A package whose bindings make no extension module (cffi, uniffi, bin).
+#[derive(Debug, Clone)]
+pub struct NotAnExtension {
+    pub package: String,
+    pub manifest_path: PathBuf,
+    pub bindings: Bindings,
+    pub source: BindingsSource,
+}
+
 /// Finds the cdylib of every package `cargo build` would build here (the package of the
-/// manifest, or a virtual workspace's default members) in cargo's output layout.
-pub fn discover_from_metadata(query: &CargoQuery) -> Result<Vec<CargoArtifact>, CargoError> {
-    let manifest_path = query.manifest_path.as_deref();
+/// manifest maturin would use, or a workspace's members) in cargo's output layout.
+pub fn discover_from_metadata(query: &CargoQuery) -> Result<CargoFindings, CargoError> {
+    let located = match &query.manifest_path {
+        Some(path) => Some(path.clone()),
+        None => match std::env::current_dir() {
+            Ok(cwd) => locate::locate_manifest(&cwd)?,
+            Err(_) => None,
+        },
+    };
+    let manifest_path = located.as_deref();
     let metadata = run_cargo_metadata(manifest_path)?;
-    let (packages, selected_manifest) = selected_packages(&metadata, manifest_path);
-    let cdylibs: Vec<_> = packages
-        .into_iter()
-        .filter_map(|package| Some((package, package.cdylib()?)))
-        .collect();
-    if cdylibs.is_empty() {
-        return Err(CargoError::NoCdylib {
-            manifest_path: selected_manifest,
-        });
-    }
+    let (packages, selected_manifest) = select(&metadata, manifest_path, &query.packages)?;
 
     let target_dir = query
         .target_dir
@@ -122,52 +143,166 @@ pub fn discover_from_metadata(query: &CargoQuery) -> Result<Vec<CargoArtifact>, 
         Some(triple) => target_dir.join(triple_dir_name(triple)),
         None => target_dir.clone(),
     };
+    let place = OutputPlace {
+        target_dir: &target_dir,
+        base: &base,
+        naming,
+        profile: query.profile.as_deref(),
+    };
 
-    let mut artifacts = Vec::new();
-    for (package, cdylib) in cdylibs {
-        let file_name = naming.file_name(&cdylib.name);
-        let mut profile_dirs = match &query.profile {
-            Some(profile) => vec![base.join(profile_dir_name(profile))],
-            None => built_profile_dirs(&base, &file_name),
+    let mut findings = CargoFindings::default();
+    for package in packages {
+        let project = Project::resolve(package, &metadata.workspace_root)?;
+        match (&project.bindings, package.cdylib()) {
+            (Some((bindings, _)), Some(cdylib)) if bindings.is_extension_module() => {
+                findings
+                    .artifacts
+                    .extend(place.outputs(&project, &cdylib.name)?);
+            }
+            (Some((bindings, source)), _) if !bindings.is_extension_module() => {
+                findings.not_extensions.push(NotAnExtension {
+                    package: package.name.clone(),
+                    manifest_path: package.manifest_path.clone(),
+                    bindings: *bindings,
+                    source: source.clone(),
+                });
+            }
+            _ => findings
+                .skipped
+                .push((package.manifest_path.clone(), package.name.clone())),
+        }
+    }
+    if findings.artifacts.is_empty() && findings.not_extensions.is_empty() {
+        return Err(CargoError::NoCdylib {
+            manifest_path: selected_manifest.clone(),
+            members_without: findings
+                .skipped
+                .iter()
+                .filter(|(manifest, _)| *manifest != selected_manifest)
+                .map(|(_, name)| name.clone())
+                .collect(),
+        });
+    }
+    Ok(findings)
+}
+
+/// The packages to check: `-p` names, else the manifest's package, else the workspace's
+/// members. A workspace root whose own package builds nothing for Python stands for its
+/// members, as a maturin project whose extension lives in a member does.
+fn select<'m>(
+    metadata: &'m metadata::Metadata,
+    manifest_path: Option<&Path>,
+    names: &[String],
+) -> Result<(Vec<&'m metadata::Package>, PathBuf), CargoError> {
+    let members = || {
+        metadata
+            .workspace_members
+            .iter()
+            .filter_map(|id| metadata.packages.iter().find(|package| &package.id == id))
+    };
+    if !names.is_empty() {
+        let mut chosen = Vec::new();
+        for name in names {
+            let package = members()
+                .find(|package| &package.name == name)
+                .ok_or_else(|| CargoError::UnknownPackage {
+                    name: name.clone(),
+                    workspace_root: metadata.workspace_root.clone(),
+                    members: members().map(|package| package.name.clone()).collect(),
+                })?;
+            chosen.push(package);
+        }
+        return Ok((chosen, metadata.workspace_root.join("Cargo.toml")));
+    }
+    let (packages, manifest) = selected_packages(metadata, manifest_path);
+    let builds_nothing = |package: &&metadata::Package| {
+        package.cdylib().is_none() && !package.has_bin()
+    };
+    let is_root = packages.len() == 1
+        && packages[0].manifest_path.parent() == Some(metadata.workspace_root.as_path());
+    if is_root && packages.iter().all(builds_nothing) && metadata.workspace_members.len() > 1 {
+        return Ok((members().collect(), manifest));
+    }
+    Ok((packages, manifest))
+}
+
+/// Where cargo puts outputs for this query.
+struct OutputPlace<'q> {
+    target_dir: &'q Path,
+    /// The target dir, or its triple directory under `--target`.
+    base: &'q Path,
+    naming: LibraryNaming,
+    profile: Option<&'q str>,
+}
+
+impl OutputPlace<'_> {
+    /// The library of `project` in every profile directory that holds it, newest first; when
+    /// none does, the copy maturin left in `target/maturin/`, checked where it is.
+    fn outputs(&self, project: &Project, target_name: &str) -> Result<Vec<CargoArtifact>, CargoError> {
+        let file_name = self.naming.file_name(target_name);
+        let staging_dir = self.target_dir.join(crate::stage::STAGING_DIR);
+        let mut profile_dirs = match self.profile {
+            Some(profile) => vec![self.base.join(profile_dir_name(profile))],
+            None => built_profile_dirs(self.base, &file_name),
         };
         // A check killed mid-isolate left this profile's file in the staging directory; staging
         // puts it back, so it is this profile's artifact to check.
-        if query.profile.is_none()
-            && let Some(original) = crate::stage::journal::interrupted_original(
-                &target_dir.join(crate::stage::STAGING_DIR),
-                std::ffi::OsStr::new(&file_name),
-            )
+        let interrupted = crate::stage::journal::interrupted_original(
+            &staging_dir,
+            std::ffi::OsStr::new(&file_name),
+        );
+        if self.profile.is_none()
+            && let Some(original) = &interrupted
             && let Some(dir) = original.parent()
-            && dir.parent() == Some(base.as_path())
+            && dir.parent() == Some(self.base)
             && !profile_dirs.iter().any(|known| known == dir)
         {
             profile_dirs.push(dir.to_path_buf());
         }
+        let maturins = staging_dir.join(&file_name);
+        if profile_dirs.is_empty() && interrupted.is_none() && maturins.is_file() {
+            // maturin moves the library here while it builds a wheel and leaves it when a
+            // later step fails: the build's only copy, checked in place, never staged.
+            return Ok(vec![project.artifact(maturins, self.target_dir.to_path_buf(), staging_dir)]);
+        }
         if profile_dirs.is_empty() {
             // Name the file a plain `cargo build` would have produced.
-            profile_dirs.push(base.join("debug"));
+            profile_dirs.push(self.base.join("debug"));
         }
         for profile_dir in &profile_dirs {
             let expected = profile_dir.join(&file_name);
             if missing_outside_a_build(&expected) {
-                return Err(CargoError::NotBuilt { path: expected });
+                let also_looked_at = self
+                    .profile_dirs_present()
+                    .into_iter()
+                    .filter(|dir| dir != profile_dir)
+                    .map(|dir| dir.join(&file_name))
+                    .chain(std::iter::once(maturins.clone()))
+                    .collect();
+                return Err(CargoError::NotBuilt {
+                    path: expected,
+                    also_looked_at,
+                });
             }
         }
-        let project = Project::resolve(
-            &package.manifest_path,
-            &metadata.workspace_root,
-            &package.name,
-            &cdylib.src_path,
-        )?;
-        for profile_dir in profile_dirs {
-            artifacts.push(project.artifact(
-                profile_dir.join(&file_name),
-                target_dir.clone(),
-                profile_dir,
-            ));
-        }
+        Ok(profile_dirs
+            .into_iter()
+            .map(|dir| project.artifact(dir.join(&file_name), self.target_dir.to_path_buf(), dir))
+            .collect())
     }
-    Ok(artifacts)
+
+    /// Every profile directory cargo has made under the base (those holding its lock).
+    fn profile_dirs_present(&self) -> Vec<PathBuf> {
+        let Ok(entries) = std::fs::read_dir(self.base) else {
+            return Vec::new();
+        };
+        let mut dirs: Vec<PathBuf> = entries
+            .filter_map(|entry| Some(entry.ok()?.path()))
+            .filter(|dir| has_build_lock(dir))
+            .collect();
+        dirs.sort();
+        dirs
+    }
 }
 
 /// The target dir and profile dir of a file in cargo's output layout, when it is one: its
@@ -182,7 +317,7 @@ pub fn cargo_output_dirs(file: &Path) -> Option<(PathBuf, PathBuf)> {
 pub fn discover_from_build_messages(
     reader: impl BufRead,
     query: &CargoQuery,
-) -> Result<Vec<CargoArtifact>, CargoError> {
+) -> Result<CargoFindings, CargoError> {
     discover_from_named_messages(reader, "cargo build messages", query)
 }
 
@@ -190,7 +325,7 @@ pub fn discover_from_build_messages(
 pub fn discover_from_build_messages_file(
     path: &Path,
     query: &CargoQuery,
-) -> Result<Vec<CargoArtifact>, CargoError> {
+) -> Result<CargoFindings, CargoError> {
     if path == Path::new("-") {
         let stdin = std::io::stdin();
         return discover_from_named_messages(stdin.lock(), "<stdin>", query);
@@ -206,7 +341,7 @@ fn discover_from_named_messages(
     reader: impl BufRead,
     source_name: &str,
     query: &CargoQuery,
-) -> Result<Vec<CargoArtifact>, CargoError> {
+) -> Result<CargoFindings, CargoError> {
     let built = read_build_messages(reader, source_name)?;
     if built.is_empty() {
         return Err(CargoError::NoCdylibInMessages {
@@ -215,31 +350,59 @@ fn discover_from_named_messages(
     }
     let target = effective_target(query);
     let mut projects: HashMap<PathBuf, Project> = HashMap::new();
-    let mut artifacts = Vec::new();
+    let mut findings = CargoFindings::default();
     for cdylib in built {
         if missing_outside_a_build(&cdylib.path) {
-            return Err(CargoError::NotBuilt { path: cdylib.path });
+            return Err(CargoError::NotBuilt {
+                path: cdylib.path,
+                also_looked_at: Vec::new(),
+            });
         }
         let project = match projects.get(&cdylib.manifest_path) {
             Some(project) => project,
             None => {
-                let workspace_root = find_workspace_root(&cdylib.manifest_path)?;
-                let project = Project::resolve(
+                let project = project_of_manifest(
                     &cdylib.manifest_path,
-                    &workspace_root,
                     package_name_from_id(&cdylib.package_id),
-                    &cdylib.target.src_path,
                 )?;
                 projects
                     .entry(cdylib.manifest_path.clone())
                     .or_insert(project)
             }
         };
+        match &project.bindings {
+            Some((bindings, source)) if !bindings.is_extension_module() => {
+                findings.not_extensions.push(NotAnExtension {
+                    package: project.package.clone(),
+                    manifest_path: project.manifest_path.clone(),
+                    bindings: *bindings,
+                    source: source.clone(),
+                });
+                continue;
+            }
+            _ => {}
+        }
         let (target_dir, profile_dir) =
             dirs_of_output(&cdylib.path, query.target_dir.as_deref(), target.as_deref());
-        artifacts.push(project.artifact(cdylib.path, target_dir, profile_dir));
+        findings
+            .artifacts
+            .push(project.artifact(cdylib.path, target_dir, profile_dir));
     }
-    Ok(artifacts)
+    Ok(findings)
+}
+
+/// The project of the package `name` at `manifest_path`, as `cargo metadata` describes it.
+fn project_of_manifest(manifest_path: &Path, name: &str) -> Result<Project, CargoError> {
+    let metadata = run_cargo_metadata(Some(manifest_path))?;
+    let package = metadata
+        .packages
+        .iter()
+        .find(|package| package.name == name && metadata::same_file(&package.manifest_path, manifest_path))
+        .ok_or_else(|| CargoError::NoCdylib {
+            manifest_path: manifest_path.to_path_buf(),
+            members_without: Vec::new(),
+        })?;
+    Project::resolve(package, &metadata.workspace_root)
 }
 
 /// `--target`, else `CARGO_BUILD_TARGET`, which cargo reads the same way.
@@ -259,23 +422,30 @@ struct Project {
     module_source: NameSource,
     pymodules: Vec<PyModuleItem>,
     config_warnings: Vec<ConfigWarning>,
+    /// `None` when maturin could not tell (no binding crate, cdylib or binary).
+    bindings: Option<(Bindings, BindingsSource)>,
 }
 
 impl Project {
-    fn resolve(
-        manifest_path: &Path,
-        workspace_root: &Path,
-        package: &str,
-        src_path: &Path,
-    ) -> Result<Self, CargoError> {
-        let name = resolve_module_name(manifest_path, workspace_root, package)?;
+    fn resolve(package: &metadata::Package, workspace_root: &Path) -> Result<Self, CargoError> {
+        let name = resolve_module_name(&package.manifest_path, workspace_root, &package.name)?;
+        let bindings = bindings::decide(package, name.bindings.as_ref());
+        let src_path = package
+            .cdylib()
+            .map(|target| target.src_path.clone())
+            .unwrap_or_default();
         Ok(Project {
-            package: package.to_owned(),
-            manifest_path: manifest_path.to_path_buf(),
+            package: package.name.clone(),
+            manifest_path: package.manifest_path.clone(),
             module: name.module,
             module_source: name.source,
-            pymodules: scan_pymodules(src_path),
+            pymodules: if src_path.as_os_str().is_empty() {
+                Vec::new()
+            } else {
+                scan_pymodules(&src_path)
+            },
             config_warnings: name.warnings,
+            bindings,
         })
     }
 
@@ -382,7 +552,7 @@ mod tests {
         set_mtime(&target_dir.join("debug").join(&file_name), 2_000_000);
         set_mtime(&target_dir.join("release").join(&file_name), 1_000_000);
 
-        let found = discover_from_metadata(&query(target_dir)).unwrap();
+        let found = discover_from_metadata(&query(target_dir)).unwrap().artifacts;
         let dirs: Vec<_> = found.iter().map(|a| a.profile_dir.clone()).collect();
         assert_eq!(dirs, [target_dir.join("debug"), target_dir.join("release")]);
         for artifact in &found {
@@ -395,7 +565,7 @@ mod tests {
             profile: Some("bench".into()),
             ..query(target_dir)
         };
-        let found = discover_from_metadata(&bench).unwrap();
+        let found = discover_from_metadata(&bench).unwrap().artifacts;
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].path, target_dir.join("release").join(&file_name));
 
@@ -407,9 +577,14 @@ mod tests {
         let target = tempfile::tempdir().unwrap();
         let err = discover_from_metadata(&query(target.path())).unwrap_err();
         let missing = target.path().join("debug").join(host_file_name());
+        let maturins = target.path().join("maturin").join(host_file_name());
         assert_eq!(
             err.to_string(),
-            format!("{} not found — run cargo build first", missing.display())
+            format!(
+                "{} not found — run cargo build first (also looked at {})",
+                missing.display(),
+                maturins.display()
+            )
         );
         let custom = CargoQuery {
             profile: Some("dist".into()),
@@ -419,8 +594,41 @@ mod tests {
         let missing = target.path().join("dist").join(host_file_name());
         assert_eq!(
             err.to_string(),
-            format!("{} not found — run cargo build first", missing.display())
+            format!(
+                "{} not found — run cargo build first (also looked at {})",
+                missing.display(),
+                maturins.display()
+            )
         );
+    }
+
+    /// maturin moves the library into target/maturin/ while it builds a wheel and leaves it
+    /// there when a later step fails: with cargo's paths empty, that file is the build.
+    #[test]
+    fn metadata_checks_the_copy_maturin_left_when_cargos_path_is_empty() {
+        let target = tempfile::tempdir().unwrap();
+        let release = target.path().join("release");
+        std::fs::create_dir_all(&release).unwrap();
+        std::fs::write(release.join(".cargo-lock"), b"").unwrap();
+        let maturin = target.path().join("maturin");
+        std::fs::create_dir_all(&maturin).unwrap();
+        std::fs::write(maturin.join(host_file_name()), b"\x7fELF").unwrap();
+
+        let found = discover_from_metadata(&query(target.path())).unwrap().artifacts;
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].path, maturin.join(host_file_name()));
+        assert_tiny_project(&found[0]);
+
+        // Not there either: the message names every place looked at, for profiles that exist.
+        std::fs::remove_file(maturin.join(host_file_name())).unwrap();
+        let err = discover_from_metadata(&CargoQuery {
+            profile: Some("dev".into()),
+            ..query(target.path())
+        })
+        .unwrap_err();
+        let message = err.to_string();
+        assert!(message.contains(&release.join(host_file_name()).display().to_string()), "{message}");
+        assert!(message.contains(&maturin.join(host_file_name()).display().to_string()), "{message}");
     }
 
     /// Where cargo builds, a missing file may be one a running build is relinking: discovery
@@ -431,7 +639,7 @@ mod tests {
         let profile_dir = target.path().join("debug");
         std::fs::create_dir_all(&profile_dir).unwrap();
         std::fs::write(profile_dir.join(".cargo-lock"), b"").unwrap();
-        let found = discover_from_metadata(&query(target.path())).unwrap();
+        let found = discover_from_metadata(&query(target.path())).unwrap().artifacts;
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].path, profile_dir.join(host_file_name()));
         assert_eq!(found[0].profile_dir, profile_dir);
@@ -498,7 +706,7 @@ mod tests {
         let log_file = target_dir.join("build.json");
         std::fs::write(&log_file, log).unwrap();
 
-        let found = discover_from_build_messages_file(&log_file, &CargoQuery::default()).unwrap();
+        let found = discover_from_build_messages_file(&log_file, &CargoQuery::default()).unwrap().artifacts;
         let dirs: Vec<_> = found
             .iter()
             .map(|a| (a.target_dir.clone(), a.profile_dir.clone()))

@@ -12,6 +12,7 @@
 use std::path::{Path, PathBuf};
 
 use super::CargoError;
+use super::bindings::ConfiguredBindings;
 use super::config::{ConfigWarning, Pyproject, read_cargo_manifest, read_pyproject};
 use super::toml_doc::Keyed;
 use crate::hook::last_component;
@@ -24,6 +25,8 @@ pub(super) struct ResolvedName {
     pub module: String,
     pub source: NameSource,
     pub warnings: Vec<ConfigWarning>,
+    /// `[tool.maturin] bindings` of the package's pyproject.toml.
+    pub bindings: Option<ConfiguredBindings>,
 }
 
 /// Resolves the module name of the package at `manifest_path`. `package_name` (from cargo)
@@ -74,10 +77,23 @@ pub(super) fn resolve_module_name(
         .or_else(lib)
         .or_else(project)
         .unwrap_or_else(package);
+    let bindings = pyproject.as_ref().and_then(|p| {
+        let keyed = p.bindings.as_ref()?;
+        let key = "pyproject.toml [tool.maturin] bindings";
+        Some(ConfiguredBindings {
+            value: keyed.value.clone(),
+            location: Location {
+                path: p.path.clone(),
+                line: Some(keyed.line),
+                label: key.to_owned(),
+            },
+        })
+    });
     Ok(ResolvedName {
         module,
         source,
         warnings,
+        bindings,
     })
 }
 
@@ -132,20 +148,6 @@ fn find_pyproject(
 fn same_file(a: &Path, b: &Path) -> bool {
     let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| PathBuf::from(p));
     canonical(a) == canonical(b)
-}
-
-/// The workspace root of the package at `manifest_path`, found as cargo finds it: the nearest
-/// directory upward whose `Cargo.toml` has a `[workspace]` table; the package's own directory
-/// when there is none. Used where no `cargo metadata` output says it.
-pub(super) fn find_workspace_root(manifest_path: &Path) -> Result<PathBuf, CargoError> {
-    let manifest_dir = manifest_path.parent().unwrap_or(Path::new("."));
-    for dir in manifest_dir.ancestors() {
-        let candidate = dir.join("Cargo.toml");
-        if candidate.is_file() && read_cargo_manifest(&candidate)?.is_workspace_root {
-            return Ok(dir.to_path_buf());
-        }
-    }
-    Ok(manifest_dir.to_path_buf())
 }
 
 #[cfg(test)]
@@ -240,18 +242,14 @@ mod tests {
         assert_eq!(module, "other");
         assert_eq!(key, "Cargo.toml [package] name");
         assert_eq!(file, PathBuf::from("crates/other/Cargo.toml"));
-        assert_eq!(
-            find_workspace_root(&fixture("name_workspace/crates/other/Cargo.toml")).unwrap(),
-            fixture("name_workspace")
-        );
     }
 
     #[test]
     fn a_pyproject_above_a_standalone_crate_is_found_through_its_manifest_path() {
         let root = fixture("name_src_layout");
         let manifest = root.join("rust/Cargo.toml");
-        let workspace_root = find_workspace_root(&manifest).unwrap();
-        assert_eq!(workspace_root, root.join("rust"));
+        // A crate with no `[workspace]` above it is its own workspace root.
+        let workspace_root = root.join("rust");
         let resolved = resolve_module_name(&manifest, &workspace_root, "x").unwrap();
         assert_eq!(resolved.module, "_core");
         assert_eq!(

@@ -9,6 +9,10 @@ use std::path::{Path, PathBuf};
 
 use crate::python::PythonTargets;
 
+mod package;
+
+pub use package::{Bindings, BindingsSource};
+
 /// A place a finding points at: a source line or a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {
@@ -147,10 +151,19 @@ impl Artifact {
 }
 
 /// Why an input holds nothing to check (a note, never a failure).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NothingToCheck {
     /// A wheel with no extension module: pure Python, scripts or data only.
     NoModulesInWheel,
+    /// A cargo package whose bindings make no extension module (cffi, uniffi, bin).
+    NotAnExtension {
+        package: String,
+        bindings: Bindings,
+        source: BindingsSource,
+    },
+    /// A library whose name carries no Python tag and which exports no module hook: what
+    /// cffi, ctypes and uniffi load by path (docs/loader-rules.md §8).
+    PlainLibrary,
 }
 
 impl fmt::Display for NothingToCheck {
@@ -158,6 +171,20 @@ impl fmt::Display for NothingToCheck {
         match self {
             NothingToCheck::NoModulesInWheel => f.write_str(
                 "no extension modules in this wheel (pure Python, scripts or data): nothing to check",
+            ),
+            NothingToCheck::NotAnExtension {
+                package,
+                bindings,
+                source,
+            } => write!(
+                f,
+                "package `{package}` has {bindings} bindings ({source}): it builds {}, so there \
+                 is no hook to check",
+                bindings.what_it_builds()
+            ),
+            NothingToCheck::PlainLibrary => f.write_str(
+                "a plain shared library (its name carries no Python tag and it exports no \
+                 PyInit_/PyModExport_ hook), as cffi, ctypes and uniffi load: nothing to check",
             ),
         }
     }
@@ -176,6 +203,13 @@ pub enum UncheckedReason {
     Duplicate { of: PathBuf },
     /// A directory link that leads back to one of its own ancestors.
     SymlinkLoop,
+    /// A workspace member with neither a cdylib nor a binary: nothing maturin would package.
+    NoPythonTarget { package: String },
+    /// Cargo's intermediate outputs (`deps/`, `build/`, …): the uplifted file beside them is
+    /// the artifact.
+    CargoIntermediate,
+    /// maturin's copy in `target/maturin/` of a library cargo's own path still holds.
+    MaturinCopy { of: PathBuf },
 }
 
 impl UncheckedReason {
@@ -187,6 +221,9 @@ impl UncheckedReason {
             UncheckedReason::InvalidModuleName => "invalid-module-name",
             UncheckedReason::Duplicate { .. } => "duplicate",
             UncheckedReason::SymlinkLoop => "symlink-loop",
+            UncheckedReason::NoPythonTarget { .. } => "no-python-target",
+            UncheckedReason::CargoIntermediate => "cargo-intermediate",
+            UncheckedReason::MaturinCopy { .. } => "maturin-copy",
         }
     }
 }
@@ -211,6 +248,20 @@ impl fmt::Display for UncheckedReason {
             UncheckedReason::SymlinkLoop => {
                 f.write_str("a directory link back to one of its ancestors; not followed")
             }
+            UncheckedReason::NoPythonTarget { package } => write!(
+                f,
+                "workspace member `{package}` has no cdylib or binary target, so maturin \
+                 packages nothing from it"
+            ),
+            UncheckedReason::CargoIntermediate => f.write_str(
+                "cargo's intermediate build files; the library cargo uplifts beside them is \
+                 checked",
+            ),
+            UncheckedReason::MaturinCopy { of } => write!(
+                f,
+                "maturin's staging copy of {}, which is checked instead",
+                of.display()
+            ),
         }
     }
 }
