@@ -11,9 +11,9 @@ use crate::discover::{Discovery, Found};
 use crate::error::CheckError;
 use crate::hook::hook_names;
 use crate::inspect;
-use crate::judge::{Facts, judge};
+use crate::judge::{self, Facts, judge};
 use crate::map::{map_file, map_open_file};
-use crate::model::{Artifact, ByteSource, CargoOutput};
+use crate::model::{Artifact, ByteSource, CargoOutput, NothingToCheck};
 use crate::outcome::{Checked, Entry, FailOn, Judged, RunOutcome};
 use crate::stage::{Recovery, STAGING_DIR, StageMode, StageOutcome, StageRequest, stage};
 
@@ -206,6 +206,11 @@ fn checked(bytes: &[u8], path: &Path, artifact: &Artifact) -> Checked {
         hooks: &hooks,
         binary: &binary,
     };
+    match judge::is_plain_library(&facts) {
+        Ok(true) => return Checked::NothingToCheck(NothingToCheck::PlainLibrary),
+        Ok(false) => {}
+        Err(source) => return inspect_error(source),
+    }
     let findings = match judge(&facts) {
         Ok(findings) => findings,
         Err(source) => return inspect_error(source),

@@ -79,7 +79,13 @@ fn unreadable_paths_and_empty_directories_are_exit_2() {
 
 #[test]
 fn usage_errors_are_exit_2() {
-    assert_eq!(code(&run(&[])), 2);
+    // No paths and no cargo project here.
+    let nowhere = tempfile::tempdir().unwrap();
+    let output = support::command(&[])
+        .current_dir(nowhere.path())
+        .output()
+        .unwrap();
+    assert_eq!(code(&output), 2, "{}", stderr(&output));
     assert_eq!(code(&run(&["--python", "2.7", "x.so"])), 2);
     assert_eq!(code(&run(&["--no-such-flag"])), 2);
     assert_eq!(code(&run(&["--explain", "PYI999"])), 2);

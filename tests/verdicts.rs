@@ -17,12 +17,26 @@ const CASES: &[(&str, &[&str], i32, &[&str])] = &[
     ("elf/aarch64.so", &[], 0, &[]),
     ("elf/armv7.so", &[], 0, &[]),
     ("elf/ppc64.so", &[], 0, &[]),
-    ("elf/hidden.so", &[], 1, &["PYI001"]),
-    ("elf/local.so", &[], 1, &["PYI001"]),
-    ("elf/undefinedsysv.so", &[], 1, &["PYI001"]),
+    ("elf/hidden.so", &["--python", "3.12"], 1, &["PYI001"]),
+    ("elf/local.so", &["--python", "3.12"], 1, &["PYI001"]),
+    (
+        "elf/undefinedsysv.so",
+        &["--python", "3.12"],
+        1,
+        &["PYI001"],
+    ),
     ("elf/nohash.so", &[], 1, &["PYI001"]),
     ("elf/foo.so", &[], 1, &["PYI001"]),
     ("elf/relocatable.so", &[], 1, &["PYI003"]),
+    // An untagged name exporting no hook at all is a plain library (cffi, ctypes): a note.
+    // Naming its Python (above) or its module claims it is an extension module.
+    ("elf/hidden.so", &[], 0, &[]),
+    (
+        "elf/hidden.so",
+        &["--module-name", "other"],
+        1,
+        &["PYI001", "PYI009"],
+    ),
     ("elf/pie.so", &[], 1, &["PYI003"]),
     ("elf/lančmít.so", &[], 0, &[]),
     // PEP 793: PyModExport_ only.
@@ -49,7 +63,7 @@ const CASES: &[(&str, &[&str], i32, &[&str])] = &[
     ("macho/universal2.so", &[], 0, &[]),
     ("macho/fat64.so", &[], 0, &[]),
     ("macho/universal2_arm64_wrong.so", &[], 1, &["PYI001"]),
-    ("macho/hidden.so", &[], 1, &["PYI001"]),
+    ("macho/hidden.so", &["--python", "3.12"], 1, &["PYI001"]),
     ("macho/notrie.so", &[], 0, &[]),
     (
         "macho/objfile.o",

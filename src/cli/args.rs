@@ -43,7 +43,12 @@ pub struct Cli {
     pub manifest_path: Option<PathBuf>,
 
     /// Check only this workspace member (repeatable, as cargo's -p).
-    #[arg(short = 'p', long = "package", value_name = "NAME", conflicts_with = "paths")]
+    #[arg(
+        short = 'p',
+        long = "package",
+        value_name = "NAME",
+        conflicts_with = "paths"
+    )]
     pub packages: Vec<String>,
 
     /// Cargo's target directory (default: CARGO_TARGET_DIR, then cargo's own).

@@ -23,11 +23,17 @@ pub struct IdentityOptions {
 pub fn identify(
     file_name: &str,
     parsed: Option<ModuleFileName>,
-    configured: Option<(String, NameSource)>,
+    configured: Option<Configured>,
     options: &IdentityOptions,
 ) -> ModuleIdentity {
-    let (python, python_source) = python_targets(parsed.as_ref(), options);
+    let (python, python_source) = python_targets(
+        parsed.as_ref(),
+        configured.as_ref().and_then(|c| c.python.clone()),
+        options,
+    );
+    let configured = configured.map(|c| (c.name, c.source));
     let importable_file_name = parsed.is_some();
+    let python_tagged_name = parsed.as_ref().is_some_and(|parsed| parsed.suffix != ".so");
     let (carried, imported_as) = match parsed {
         Some(parsed) if carries_module(file_name, &parsed) => (Some(parsed), None),
         other => (None, other.map(|parsed| parsed.module)),
@@ -54,6 +60,7 @@ pub fn identify(
         name,
         name_source,
         importable_file_name,
+        python_tagged_name,
         overridden,
         python,
         python_source,
@@ -67,8 +74,18 @@ fn carries_module(file_name: &str, parsed: &ModuleFileName) -> bool {
     !(parsed.suffix == ".so" && file_name.starts_with("lib"))
 }
 
+/// What a cargo project's configuration says its output is.
+#[derive(Debug, Clone)]
+pub struct Configured {
+    pub name: String,
+    pub source: NameSource,
+    /// From PyO3's abi3 features, `PYO3_PYTHON` or `requires-python`.
+    pub python: Option<PythonTargets>,
+}
+
 fn python_targets(
     parsed: Option<&ModuleFileName>,
+    project: Option<PythonTargets>,
     options: &IdentityOptions,
 ) -> (PythonTargets, VersionSource) {
     if !options.python.is_empty() {
@@ -81,7 +98,10 @@ fn python_targets(
         Some(parsed) if parsed.python != PythonTargets::Unknown => {
             (parsed.python.clone(), VersionSource::FileSuffix)
         }
-        _ => (PythonTargets::Unknown, VersionSource::None),
+        _ => match project {
+            Some(python) => (python, VersionSource::Project),
+            None => (PythonTargets::Unknown, VersionSource::None),
+        },
     }
 }
 
@@ -96,6 +116,11 @@ mod tests {
         configured: Option<(String, NameSource)>,
         options: &IdentityOptions,
     ) -> ModuleIdentity {
+        let configured = configured.map(|(name, source)| Configured {
+            name,
+            source,
+            python: None,
+        });
         super::identify(
             file_name,
             parse_module_file_name(file_name),
@@ -142,5 +167,32 @@ mod tests {
         let plain = identify("libfoo.dylib", None, &IdentityOptions::default());
         assert_eq!(plain.name, "foo");
         assert!(!plain.importable_file_name);
+    }
+
+    #[test]
+    fn a_cargo_output_takes_the_projects_python_unless_told_otherwise() {
+        let configured = || Configured {
+            name: "tiny".into(),
+            source: NameSource::FileName,
+            python: Some(PythonTargets::Abi3),
+        };
+        let from_project = super::identify(
+            "libtiny.so",
+            parse_module_file_name("libtiny.so"),
+            Some(configured()),
+            &IdentityOptions::default(),
+        );
+        assert_eq!(from_project.python, PythonTargets::Abi3);
+        assert_eq!(from_project.python_source, VersionSource::Project);
+        let told = super::identify(
+            "libtiny.so",
+            parse_module_file_name("libtiny.so"),
+            Some(configured()),
+            &IdentityOptions {
+                module_name: None,
+                python: vec!["3.12".parse().unwrap()],
+            },
+        );
+        assert_eq!(told.python_source, VersionSource::CommandLine);
     }
 }

@@ -324,7 +324,11 @@ impl Sink<'_> {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let configured = Some((output.module.clone(), output.module_source.clone()));
+        let configured = Some(identity::Configured {
+            name: output.module.clone(),
+            source: output.module_source.clone(),
+            python: output.python.clone(),
+        });
         self.found.push(Found::Artifact(Box::new(Artifact {
             path: output.path.clone(),
             origin,

@@ -158,6 +158,11 @@ impl<'a> SliceView<'a> {
         Ok(outcome)
     }
 
+    /// Whether the slice has an export table a loader can search at all.
+    pub fn has_searchable_exports(&self) -> bool {
+        self.slice.exports.is_ok()
+    }
+
     /// Every exported name CPython could take for an entry point (`PyInit*`, `PyModExport*`).
     /// Scans the whole export table, so only rules that explain a failure ask for it.
     pub fn exported_hooks(&self) -> Result<Vec<String>, InspectError> {

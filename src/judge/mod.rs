@@ -6,10 +6,12 @@
 
 mod facts;
 mod finding;
+mod plain_library;
 pub mod rules;
 
 pub use facts::{Facts, HookLookups};
 pub use finding::{Finding, Location, Rule, Severity};
+pub use plain_library::is_plain_library;
 
 use crate::inspect::InspectError;
 

@@ -60,6 +60,8 @@ impl fmt::Display for NameSource {
 pub enum VersionSource {
     CommandLine,
     FileSuffix,
+    /// The cargo project: PyO3's abi3 features, `PYO3_PYTHON`, `requires-python`.
+    Project,
     None,
 }
 
@@ -116,6 +118,9 @@ pub struct ModuleIdentity {
     pub name_source: NameSource,
     /// Whether some CPython would import a file of this name at all.
     pub importable_file_name: bool,
+    /// Whether the name carries a Python tag (`.cpython-312-…`, `.abi3`, `.cp312-win_amd64`)
+    /// or is a `.pyd`: a name only an extension module is given.
+    pub python_tagged_name: bool,
     /// A `--module-name` that the file's own name contradicts. CPython goes by the file
     /// name, so that is the name checked, and this one is reported.
     pub overridden: Option<String>,

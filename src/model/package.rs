@@ -85,8 +85,9 @@ impl fmt::Display for BindingsSource {
                 location.line.map(|l| format!(":{l}")).unwrap_or_default()
             ),
             BindingsSource::Dependency(krate) => write!(f, "it depends on `{krate}`"),
-            BindingsSource::CrateTypes => f.write_str("it has no pyo3, pyo3-ffi or uniffi dependency"),
+            BindingsSource::CrateTypes => {
+                f.write_str("it has no pyo3, pyo3-ffi or uniffi dependency")
+            }
         }
     }
 }
-

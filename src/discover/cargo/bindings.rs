@@ -22,7 +22,10 @@ pub fn decide(
 ) -> Option<(Bindings, BindingsSource)> {
     if let Some(configured) = configured {
         let bindings = Bindings::from_name(&configured.value)?;
-        return Some((bindings, BindingsSource::Pyproject(configured.location.clone())));
+        return Some((
+            bindings,
+            BindingsSource::Pyproject(configured.location.clone()),
+        ));
     }
     let has_cdylib = package.cdylib().is_some();
     let has_bin = package.has_bin();

@@ -32,6 +32,8 @@ pub(crate) struct Pyproject {
     pub manifest_path: Option<String>,
     /// `[tool.maturin] bindings`.
     pub bindings: Option<Keyed>,
+    /// `[project] requires-python`.
+    pub requires_python: Option<String>,
     /// `[tool.maturin] python-source`, which makes `rust/Cargo.toml` the crate.
     pub python_source: Option<String>,
     pub warnings: Vec<ConfigWarning>,
@@ -66,6 +68,9 @@ pub(crate) fn parse_pyproject(path: &Path, text: &str) -> Result<Pyproject, Carg
             .string(&["tool", "maturin"], "manifest-path")
             .map(|keyed| keyed.value),
         bindings: doc.string(&["tool", "maturin"], "bindings"),
+        requires_python: doc
+            .string(&["project"], "requires-python")
+            .map(|keyed| keyed.value),
         python_source: doc
             .string(&["tool", "maturin"], "python-source")
             .map(|keyed| keyed.value),

@@ -34,7 +34,10 @@ pub enum CargoError {
         .pyproject.display(),
         .manifest.display()
     )]
-    ManifestPathMissing { pyproject: PathBuf, manifest: PathBuf },
+    ManifestPathMissing {
+        pyproject: PathBuf,
+        manifest: PathBuf,
+    },
     #[error("-p {name}: no such package in the workspace at {} (members: {})", .workspace_root.display(), .members.join(", "))]
     UnknownPackage {
         name: String,

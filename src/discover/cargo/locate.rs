@@ -55,7 +55,10 @@ mod tests {
     #[test]
     fn pyproject_manifest_path_comes_first() {
         let dir = project(&[
-            ("pyproject.toml", "[tool.maturin]\nmanifest-path = \"crates/ext/Cargo.toml\"\n"),
+            (
+                "pyproject.toml",
+                "[tool.maturin]\nmanifest-path = \"crates/ext/Cargo.toml\"\n",
+            ),
             ("crates/ext/Cargo.toml", ""),
             ("Cargo.toml", ""),
         ]);
@@ -67,16 +70,25 @@ mod tests {
 
     #[test]
     fn a_manifest_path_that_names_nothing_is_an_error_naming_both_files() {
-        let dir = project(&[("pyproject.toml", "[tool.maturin]\nmanifest-path = \"x/Cargo.toml\"\n")]);
+        let dir = project(&[(
+            "pyproject.toml",
+            "[tool.maturin]\nmanifest-path = \"x/Cargo.toml\"\n",
+        )]);
         let err = locate_manifest(dir.path()).unwrap_err().to_string();
-        assert!(err.contains("pyproject.toml: [tool.maturin] manifest-path names"), "{err}");
+        assert!(
+            err.contains("pyproject.toml: [tool.maturin] manifest-path names"),
+            "{err}"
+        );
         assert!(err.contains("x/Cargo.toml"), "{err}");
     }
 
     #[test]
     fn the_python_first_layout_takes_rust_cargo_toml() {
         let with_source = project(&[
-            ("pyproject.toml", "[tool.maturin]\npython-source = \"python\"\n"),
+            (
+                "pyproject.toml",
+                "[tool.maturin]\npython-source = \"python\"\n",
+            ),
             ("rust/Cargo.toml", ""),
         ]);
         assert_eq!(
@@ -93,11 +105,17 @@ mod tests {
             Some(src_layout.path().join("rust/Cargo.toml"))
         );
         // Neither: maturin would not look in rust/, nor do we.
-        let bare = project(&[("pyproject.toml", "[project]\nname = \"x\"\n"), ("rust/Cargo.toml", "")]);
+        let bare = project(&[
+            ("pyproject.toml", "[project]\nname = \"x\"\n"),
+            ("rust/Cargo.toml", ""),
+        ]);
         assert_eq!(locate_manifest(bare.path()).unwrap(), None);
         // A Cargo.toml here wins, as cargo's search would find it.
         let both = project(&[
-            ("pyproject.toml", "[tool.maturin]\npython-source = \"python\"\n"),
+            (
+                "pyproject.toml",
+                "[tool.maturin]\npython-source = \"python\"\n",
+            ),
             ("rust/Cargo.toml", ""),
             ("Cargo.toml", ""),
         ]);

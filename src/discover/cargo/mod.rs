@@ -16,6 +16,7 @@ mod messages;
 mod metadata;
 mod module_name;
 mod pymodule;
+mod python_targets;
 mod toml_doc;
 
 use std::collections::HashMap;
@@ -27,6 +28,7 @@ pub use error::CargoError;
 pub use pymodule::{PyModuleItem, scan_pymodules};
 
 use crate::model::{Bindings, BindingsSource, CrateContext, NameSource};
+use crate::python::PythonTargets;
 use layout::{
     LibraryNaming, built_profile_dirs, dirs_of_output, has_build_lock, missing_outside_a_build,
     profile_dir_name, triple_dir_name,
@@ -85,6 +87,8 @@ pub struct CargoArtifact {
     /// The outermost `#[pymodule]` items of the library source.
     pub pymodules: Vec<PyModuleItem>,
     pub config_warnings: Vec<ConfigWarning>,
+    /// The interpreters the project builds for, when it says.
+    pub python: Option<PythonTargets>,
 }
 
 impl CargoArtifact {
@@ -215,9 +219,8 @@ fn select<'m>(
         return Ok((chosen, metadata.workspace_root.join("Cargo.toml")));
     }
     let (packages, manifest) = selected_packages(metadata, manifest_path);
-    let builds_nothing = |package: &&metadata::Package| {
-        package.cdylib().is_none() && !package.has_bin()
-    };
+    let builds_nothing =
+        |package: &&metadata::Package| package.cdylib().is_none() && !package.has_bin();
     let is_root = packages.len() == 1
         && packages[0].manifest_path.parent() == Some(metadata.workspace_root.as_path());
     if is_root && packages.iter().all(builds_nothing) && metadata.workspace_members.len() > 1 {
@@ -238,7 +241,11 @@ struct OutputPlace<'q> {
 impl OutputPlace<'_> {
     /// The library of `project` in every profile directory that holds it, newest first; when
     /// none does, the copy maturin left in `target/maturin/`, checked where it is.
-    fn outputs(&self, project: &Project, target_name: &str) -> Result<Vec<CargoArtifact>, CargoError> {
+    fn outputs(
+        &self,
+        project: &Project,
+        target_name: &str,
+    ) -> Result<Vec<CargoArtifact>, CargoError> {
         let file_name = self.naming.file_name(target_name);
         let staging_dir = self.target_dir.join(crate::stage::STAGING_DIR);
         let mut profile_dirs = match self.profile {
@@ -263,7 +270,11 @@ impl OutputPlace<'_> {
         if profile_dirs.is_empty() && interrupted.is_none() && maturins.is_file() {
             // maturin moves the library here while it builds a wheel and leaves it when a
             // later step fails: the build's only copy, checked in place, never staged.
-            return Ok(vec![project.artifact(maturins, self.target_dir.to_path_buf(), staging_dir)]);
+            return Ok(vec![project.artifact(
+                maturins,
+                self.target_dir.to_path_buf(),
+                staging_dir,
+            )]);
         }
         if profile_dirs.is_empty() {
             // Name the file a plain `cargo build` would have produced.
@@ -397,7 +408,9 @@ fn project_of_manifest(manifest_path: &Path, name: &str) -> Result<Project, Carg
     let package = metadata
         .packages
         .iter()
-        .find(|package| package.name == name && metadata::same_file(&package.manifest_path, manifest_path))
+        .find(|package| {
+            package.name == name && metadata::same_file(&package.manifest_path, manifest_path)
+        })
         .ok_or_else(|| CargoError::NoCdylib {
             manifest_path: manifest_path.to_path_buf(),
             members_without: Vec::new(),
@@ -424,12 +437,19 @@ struct Project {
     config_warnings: Vec<ConfigWarning>,
     /// `None` when maturin could not tell (no binding crate, cdylib or binary).
     bindings: Option<(Bindings, BindingsSource)>,
+    python: Option<PythonTargets>,
 }
 
 impl Project {
     fn resolve(package: &metadata::Package, workspace_root: &Path) -> Result<Self, CargoError> {
         let name = resolve_module_name(&package.manifest_path, workspace_root, &package.name)?;
         let bindings = bindings::decide(package, name.bindings.as_ref());
+        let pyo3_python = std::env::var("PYO3_PYTHON").ok();
+        let python = python_targets::python_targets(
+            package,
+            name.requires_python.as_deref(),
+            pyo3_python.as_deref(),
+        );
         let src_path = package
             .cdylib()
             .map(|target| target.src_path.clone())
@@ -446,6 +466,7 @@ impl Project {
             },
             config_warnings: name.warnings,
             bindings,
+            python,
         })
     }
 
@@ -460,6 +481,7 @@ impl Project {
             module_source: self.module_source.clone(),
             pymodules: self.pymodules.clone(),
             config_warnings: self.config_warnings.clone(),
+            python: self.python.clone(),
         }
     }
 }
@@ -552,7 +574,9 @@ mod tests {
         set_mtime(&target_dir.join("debug").join(&file_name), 2_000_000);
         set_mtime(&target_dir.join("release").join(&file_name), 1_000_000);
 
-        let found = discover_from_metadata(&query(target_dir)).unwrap().artifacts;
+        let found = discover_from_metadata(&query(target_dir))
+            .unwrap()
+            .artifacts;
         let dirs: Vec<_> = found.iter().map(|a| a.profile_dir.clone()).collect();
         assert_eq!(dirs, [target_dir.join("debug"), target_dir.join("release")]);
         for artifact in &found {
@@ -614,7 +638,9 @@ mod tests {
         std::fs::create_dir_all(&maturin).unwrap();
         std::fs::write(maturin.join(host_file_name()), b"\x7fELF").unwrap();
 
-        let found = discover_from_metadata(&query(target.path())).unwrap().artifacts;
+        let found = discover_from_metadata(&query(target.path()))
+            .unwrap()
+            .artifacts;
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].path, maturin.join(host_file_name()));
         assert_tiny_project(&found[0]);
@@ -627,8 +653,14 @@ mod tests {
         })
         .unwrap_err();
         let message = err.to_string();
-        assert!(message.contains(&release.join(host_file_name()).display().to_string()), "{message}");
-        assert!(message.contains(&maturin.join(host_file_name()).display().to_string()), "{message}");
+        assert!(
+            message.contains(&release.join(host_file_name()).display().to_string()),
+            "{message}"
+        );
+        assert!(
+            message.contains(&maturin.join(host_file_name()).display().to_string()),
+            "{message}"
+        );
     }
 
     /// Where cargo builds, a missing file may be one a running build is relinking: discovery
@@ -639,7 +671,9 @@ mod tests {
         let profile_dir = target.path().join("debug");
         std::fs::create_dir_all(&profile_dir).unwrap();
         std::fs::write(profile_dir.join(".cargo-lock"), b"").unwrap();
-        let found = discover_from_metadata(&query(target.path())).unwrap().artifacts;
+        let found = discover_from_metadata(&query(target.path()))
+            .unwrap()
+            .artifacts;
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].path, profile_dir.join(host_file_name()));
         assert_eq!(found[0].profile_dir, profile_dir);
@@ -706,7 +740,9 @@ mod tests {
         let log_file = target_dir.join("build.json");
         std::fs::write(&log_file, log).unwrap();
 
-        let found = discover_from_build_messages_file(&log_file, &CargoQuery::default()).unwrap().artifacts;
+        let found = discover_from_build_messages_file(&log_file, &CargoQuery::default())
+            .unwrap()
+            .artifacts;
         let dirs: Vec<_> = found
             .iter()
             .map(|a| (a.target_dir.clone(), a.profile_dir.clone()))

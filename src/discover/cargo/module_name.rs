@@ -27,6 +27,8 @@ pub(super) struct ResolvedName {
     pub warnings: Vec<ConfigWarning>,
     /// `[tool.maturin] bindings` of the package's pyproject.toml.
     pub bindings: Option<ConfiguredBindings>,
+    /// `[project] requires-python` of the package's pyproject.toml.
+    pub requires_python: Option<String>,
 }
 
 /// Resolves the module name of the package at `manifest_path`. `package_name` (from cargo)
@@ -94,6 +96,7 @@ pub(super) fn resolve_module_name(
         source,
         warnings,
         bindings,
+        requires_python: pyproject.and_then(|p| p.requires_python),
     })
 }
 
