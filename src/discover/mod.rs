@@ -25,7 +25,7 @@ pub use identity::{IdentityOptions, identify};
 use crate::model::{
     Artifact, ByteSource, CargoOutput, NothingToCheck, Origin, Unchecked, UncheckedReason,
 };
-use cargo::{CargoQuery, cargo_output_dirs};
+use cargo::{CargoPlace, CargoQuery, ProjectIndex, ProjectOutput};
 
 /// What to discover: paths, or a cargo build.
 #[derive(Debug, Clone, Default)]
@@ -68,6 +68,8 @@ pub fn discover(request: &DiscoverRequest) -> Discovery {
         seen_files: HashMap::new(),
         seen_members: HashMap::new(),
         identity: &request.identity,
+        cargo_query: &request.cargo,
+        projects: ProjectIndex::default(),
     };
     if let Some(messages) = &request.cargo_json {
         let result = cargo::discover_from_build_messages_file(messages, &request.cargo);
@@ -143,6 +145,9 @@ pub(crate) struct Sink<'a> {
     /// Wheel member → the path it was first taken as.
     seen_members: HashMap<(FileKey, String), PathBuf>,
     identity: &'a IdentityOptions,
+    cargo_query: &'a CargoQuery,
+    /// The cargo projects of target directories met so far.
+    projects: ProjectIndex,
 }
 
 impl Sink<'_> {
@@ -227,21 +232,28 @@ impl Sink<'_> {
         if !self.first_time(path, FileKey::from_metadata(metadata), None) {
             return;
         }
+        let place = CargoPlace::of(path);
+        if let Some(place) = &place
+            && self.project_output(path, place, origin)
+        {
+            return;
+        }
         let file_name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        // A file named inside cargo's output layout is staged like a discovered one.
-        let cargo_dirs = (origin == Origin::Path)
-            .then(|| cargo_output_dirs(path))
-            .flatten();
-        let bytes = match cargo_dirs {
-            Some((target_dir, profile_dir)) => ByteSource::Cargo(CargoOutput {
+        // A file named in cargo's output layout is staged like a discovered one, even when no
+        // project is found for it.
+        let bytes = match place {
+            Some(CargoPlace::Uplifted {
+                target_dir,
+                profile_dir,
+            }) if origin == Origin::Path => ByteSource::Cargo(CargoOutput {
                 path: path.to_path_buf(),
                 target_dir,
                 profile_dir,
             }),
-            None => ByteSource::File(path.to_path_buf()),
+            _ => ByteSource::File(path.to_path_buf()),
         };
         self.found.push(Found::Artifact(Box::new(Artifact {
             path: path.to_path_buf(),
@@ -250,6 +262,49 @@ impl Sink<'_> {
             identity: identify(&file_name, parsed, None, self.identity),
             crate_context: None,
         })));
+    }
+
+    /// Takes a file in a cargo target directory as its project's output; false when no
+    /// project builds a library of that name there.
+    fn project_output(&mut self, path: &Path, place: &CargoPlace, origin: Origin) -> bool {
+        let Some(output) = self.projects.output(path, place, self.cargo_query) else {
+            return false;
+        };
+        let mut artifact = match output {
+            ProjectOutput::NotExtension(package) => {
+                self.not_an_extension(path.to_path_buf(), package);
+                return true;
+            }
+            ProjectOutput::Extension(artifact) => *artifact,
+        };
+        if origin == Origin::DirectoryScan
+            && let CargoPlace::MaturinStaging { target_dir } = place
+            && let Some(uplifted) = uplifted_copy(target_dir, path)
+        {
+            // The library cargo's own path holds is the one a scan checks.
+            self.unchecked.push(Unchecked {
+                path: path.to_path_buf(),
+                reason: UncheckedReason::MaturinCopy { of: uplifted },
+            });
+            return true;
+        }
+        if let CargoPlace::Intermediate { .. } = place {
+            // cargo's intermediate copy is read where it is; only uplifted files are staged.
+            artifact.profile_dir = PathBuf::new();
+        }
+        self.cargo_output(artifact, origin);
+        true
+    }
+
+    fn not_an_extension(&mut self, path: PathBuf, package: cargo::NotAnExtension) {
+        self.found.push(Found::NothingToCheck {
+            path,
+            reason: NothingToCheck::NotAnExtension {
+                package: package.package,
+                bindings: package.bindings,
+                source: package.source,
+            },
+        });
     }
 
     pub(crate) fn wheel(&mut self, path: &Path, metadata: &fs::Metadata, origin: Origin) {
@@ -303,14 +358,7 @@ impl Sink<'_> {
             });
         }
         for package in findings.not_extensions {
-            self.found.push(Found::NothingToCheck {
-                path: package.manifest_path,
-                reason: NothingToCheck::NotAnExtension {
-                    package: package.package,
-                    bindings: package.bindings,
-                    source: package.source,
-                },
-            });
+            self.not_an_extension(package.manifest_path.clone(), package);
         }
         for output in findings.artifacts {
             self.cargo_output(output, Origin::Cargo);
@@ -339,13 +387,26 @@ impl Sink<'_> {
                 self.identity,
             ),
             crate_context: Some(output.crate_context()),
-            bytes: ByteSource::Cargo(CargoOutput {
-                path: output.path,
-                target_dir: output.target_dir,
-                profile_dir: output.profile_dir,
-            }),
+            bytes: if output.profile_dir.as_os_str().is_empty() {
+                ByteSource::File(output.path)
+            } else {
+                ByteSource::Cargo(CargoOutput {
+                    path: output.path,
+                    target_dir: output.target_dir,
+                    profile_dir: output.profile_dir,
+                })
+            },
         })));
     }
+}
+
+/// The file of the same name in one of the target directory's profile directories.
+fn uplifted_copy(target_dir: &Path, staged: &Path) -> Option<PathBuf> {
+    let name = staged.file_name()?;
+    fs::read_dir(target_dir)
+        .ok()?
+        .filter_map(|entry| Some(entry.ok()?.path().join(name)))
+        .find(|candidate| candidate.is_file())
 }
 
 #[cfg(test)]

@@ -35,6 +35,10 @@ pub fn scan_directory(root: &Path, sink: &mut Sink<'_>) -> usize {
     walk.found
 }
 
+/// What cargo keeps beside the outputs it uplifts into a profile directory.
+const CARGO_INTERMEDIATE_DIRS: &[&str] =
+    &["deps", "build", "incremental", ".fingerprint", "examples"];
+
 /// Deeper than this, a chain of directory links is taken for a loop even where the platform
 /// gives no file identity to recognise one.
 const MAX_DEPTH: usize = 256;
@@ -68,6 +72,11 @@ impl Walk<'_, '_> {
         // The name is read once per entry, not once per comparison.
         entries.sort_by_cached_key(|entry| entry.file_name());
         ancestors.extend(key);
+        // A cargo profile directory (it holds cargo's lock): its subdirectories are cargo's
+        // intermediate outputs, which hold copies of what it uplifts here.
+        let profile_dir = entries
+            .iter()
+            .any(|entry| entry.file_name() == ".cargo-lock");
         let dirs: Vec<&str> = names.iter().map(String::as_str).collect();
         let reach = reach(&dirs);
         drop(dirs);
@@ -75,6 +84,13 @@ impl Walk<'_, '_> {
             let path = entry.path();
             let name = entry.file_name().to_string_lossy().into_owned();
             let file_type = entry.file_type().ok();
+            if profile_dir && CARGO_INTERMEDIATE_DIRS.contains(&name.as_str()) {
+                self.sink.unchecked.push(Unchecked {
+                    path,
+                    reason: UncheckedReason::CargoIntermediate,
+                });
+                continue;
+            }
             if file_type.is_some_and(|t| t.is_dir()) {
                 let child = key.and_then(|key| FileKey::of_entry(&entry, key));
                 names.push(name);

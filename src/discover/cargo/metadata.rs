@@ -169,7 +169,7 @@ pub(super) fn selected_packages<'m>(
 
 /// The `Cargo.toml` cargo itself would pick without `--manifest-path`: the nearest one at or
 /// above the current directory.
-fn manifest_of_current_dir() -> Option<PathBuf> {
+pub(super) fn manifest_of_current_dir() -> Option<PathBuf> {
     let cwd = std::env::current_dir().ok()?;
     cwd.ancestors()
         .map(|dir| dir.join("Cargo.toml"))

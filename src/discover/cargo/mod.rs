@@ -15,6 +15,7 @@ mod locate;
 mod messages;
 mod metadata;
 mod module_name;
+mod place;
 mod pymodule;
 mod python_targets;
 mod toml_doc;
@@ -25,6 +26,7 @@ use std::path::{Path, PathBuf};
 
 pub use config::ConfigWarning;
 pub use error::CargoError;
+pub use place::{CargoPlace, ProjectIndex, ProjectOutput};
 pub use pymodule::{PyModuleItem, scan_pymodules};
 
 use crate::model::{Bindings, BindingsSource, CrateContext, NameSource};
@@ -316,13 +318,6 @@ impl OutputPlace<'_> {
     }
 }
 
-/// The target dir and profile dir of a file in cargo's output layout, when it is one: its
-/// directory holds cargo's `.cargo-lock`. Explicit paths there are staged like discovered ones.
-pub fn cargo_output_dirs(file: &Path) -> Option<(PathBuf, PathBuf)> {
-    let profile_dir = file.parent()?;
-    has_build_lock(profile_dir).then(|| dirs_of_output(file, None, None))
-}
-
 /// Takes the cdylibs a `cargo build --message-format=json` run reported. Of the query, only
 /// `target_dir` and `target` are used, to tell the target dir apart from a triple directory.
 pub fn discover_from_build_messages(
@@ -428,6 +423,7 @@ fn effective_target(query: &CargoQuery) -> Option<String> {
 }
 
 /// What is known about a package regardless of which profile's file is checked.
+#[derive(Debug, Clone)]
 struct Project {
     package: String,
     manifest_path: PathBuf,
