@@ -396,6 +396,8 @@ fn sarif_points_cargo_findings_at_the_source_lines() {
         crate_context: Some(CrateContext {
             pymodules: vec![PyModuleItem {
                 name: "bar".into(),
+                rust_name: "bar".into(),
+                renamed: false,
                 location: at("src/lib.rs", 7, "#[pymodule] fn bar"),
             }],
             config_warnings: vec![ConfigWarning {

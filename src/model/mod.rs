@@ -71,6 +71,11 @@ pub struct PyModuleItem {
     /// The module name PyO3 derives the hook from: the `name = "..."` option when given, else
     /// the item's identifier without `r#`.
     pub name: String,
+    /// The item's own identifier (without `r#`).
+    pub rust_name: String,
+    /// Whether `name` comes from a `name = "..."` option (`#[pyo3(name)]`, `#[pymodule(name)]`),
+    /// which is then the text to fix.
+    pub renamed: bool,
     /// Where that name is written; the label reads like "#[pymodule] fn string_sum".
     pub location: Location,
 }

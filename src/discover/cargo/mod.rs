@@ -550,6 +550,8 @@ mod tests {
             artifact.pymodules,
             [PyModuleItem {
                 name: "tiny".into(),
+                rust_name: "tiny".into(),
+                renamed: false,
                 location: Location {
                     path: root.join("src/lib.rs"),
                     line: Some(12),

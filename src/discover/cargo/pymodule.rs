@@ -153,10 +153,13 @@ impl FileScan<'_, '_> {
         let ident = ident.unraw().to_string();
         let mut label = format!("#[pymodule] {keyword} {ident}");
         if name != ident {
-            label.push_str(&format!(" (exported as `{name}`)"));
+            // No backticks here: messages quote the whole label.
+            label.push_str(&format!(" (exported as {name})"));
         }
         self.walk.found.push(PyModuleItem {
             name,
+            rust_name: ident,
+            renamed: attr.name.is_some(),
             location: Location {
                 path: self.file.to_path_buf(),
                 line: line_of(span),
@@ -335,8 +338,8 @@ mod tests {
             labels,
             [
                 "#[pymodule] fn string_sum",
-                "#[pymodule] fn match (exported as `renamed`)",
-                "#[pymodule] mod declarative (exported as `via_attr`)",
+                "#[pymodule] fn match (exported as renamed)",
+                "#[pymodule] mod declarative (exported as via_attr)",
                 "#[pymodule] fn async",
             ]
         );

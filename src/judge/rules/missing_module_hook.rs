@@ -7,7 +7,7 @@
 use crate::hook::{HookNames, module_of_symbol};
 use crate::inspect::{InspectError, LookupOutcome, SliceView};
 use crate::judge::{Facts, Finding, HookLookups, Rule, Severity};
-use crate::model::NameSource;
+use crate::model::{NameSource, PyModuleItem};
 use crate::python::ModExportCoverage;
 
 pub static RULE: Rule = Rule {
@@ -106,6 +106,33 @@ fn point_at_source(
         NameSource::Config { key, location } => Some((key, location)),
         _ => None,
     };
+    if let Some(item) = culprit(facts, hooks, exported_hooks) {
+        let place = match item.location.line {
+            Some(line) => format!("{}:{line}", item.location.path.display()),
+            None => item.location.path.display().to_string(),
+        };
+        let said_by = config
+            .map(|(key, _)| key.as_str())
+            .unwrap_or("the file name");
+        finding.message.push_str(&format!(
+            " `{}` at {place} exports `PyInit_{}`, but {said_by} says `{}` — rename one of them.",
+            item.location.label, item.name, facts.artifact.identity.name
+        ));
+        finding = finding.at(item.location.clone());
+    }
+    if let Some((_, location)) = config {
+        finding = finding.at(location.clone());
+    }
+    finding
+}
+
+/// The crate's `#[pymodule]` that disagrees: the one whose hook the file exports, else any
+/// whose name is not the module's.
+fn culprit<'f>(
+    facts: &Facts<'f, '_>,
+    hooks: &HookNames,
+    exported_hooks: &[String],
+) -> Option<&'f PyModuleItem> {
     let pymodules = facts
         .artifact
         .crate_context
@@ -117,28 +144,10 @@ fn point_at_source(
             .iter()
             .any(|h| module_of_symbol(h).is_some_and(|(m, _)| m == name))
     };
-    let culprit = pymodules
+    pymodules
         .iter()
         .find(|item| item.name != hooks.module && exported(&item.name))
-        .or_else(|| pymodules.iter().find(|item| item.name != hooks.module));
-    if let Some(item) = culprit {
-        let place = match item.location.line {
-            Some(line) => format!("{}:{line}", item.location.path.display()),
-            None => item.location.path.display().to_string(),
-        };
-        let said_by = config
-            .map(|(key, _)| key.as_str())
-            .unwrap_or("the file name");
-        finding.message.push_str(&format!(
-            " `{}` at {place} exports `PyInit_{}`, but {said_by} says `{}` — rename one of them.",
-            item.location.label, item.name, hooks.module
-        ));
-        finding = finding.at(item.location.clone());
-    }
-    if let Some((_, location)) = config {
-        finding = finding.at(location.clone());
-    }
-    finding
+        .or_else(|| pymodules.iter().find(|item| item.name != hooks.module))
 }
 
 /// What the slice exports instead, and the fix that follows from it.
@@ -165,13 +174,49 @@ fn suggest(facts: &Facts, hooks: &HookNames, exported: &[String]) -> Option<(Str
             ),
         ));
     }
+    let identity = &facts.artifact.identity;
+    let item = culprit(facts, hooks, exported).filter(|item| item.name == other);
+    let fix_source = match item {
+        Some(item) if item.renamed && item.rust_name == *module => format!(
+            "Remove the `name = \"{other}\"` option of `{}` (the function is already named `{module}`) \
+             or set it to `\"{module}\"`",
+            item.location.label
+        ),
+        Some(item) if item.renamed => format!(
+            "Set the `name = \"{other}\"` option of `{}` to `\"{module}\"`",
+            item.location.label
+        ),
+        Some(item) => format!(
+            "Rename `{}` to `{module}` (or give it #[pyo3(name = \"{module}\")])",
+            item.location.label
+        ),
+        None => {
+            format!("Rename the #[pymodule] to `{module}` (or add #[pyo3(name = \"{module}\")])")
+        }
+    };
+    // The other way round: change the setting that decided the name — keeping a dotted
+    // name's package — and only that one: `[lib] name` does nothing while module-name is set.
+    let renamed = match identity.name.rsplit_once('.') {
+        Some((package, _)) => format!("{package}.{other}"),
+        None => other.to_owned(),
+    };
+    let fix_name = match &identity.name_source {
+        NameSource::Config { key, .. } => format!("set {key} to `{renamed}`"),
+        // Without the project at hand, the setting that named the file is not known.
+        NameSource::FileName => format!(
+            "name the module `{renamed}` (Cargo.toml [lib] name / [tool.maturin] module-name)"
+        ),
+        NameSource::CommandLine => format!("pass --module-name {renamed}"),
+    };
+    let intro = match item {
+        Some(item) => format!("`{}` exports `PyInit_{other}`", item.location.label),
+        None => format!("The #[pymodule] is probably named `{other}`"),
+    };
     Some((
         found,
         format!(
-            "The #[pymodule] is probably named `{other}`, but the module is `{module}` (from the {}). \
-             Rename the #[pymodule] to `{module}` (or add #[pyo3(name = \"{module}\")]), or name the \
-             module `{other}` (Cargo.toml [lib] name / [tool.maturin] module-name).",
-            facts.artifact.identity.name_source
+            "{intro}, but the module is `{}` (from the {}). {fix_source}, or {fix_name}.",
+            identity.name, identity.name_source
         ),
     ))
 }
