@@ -78,4 +78,13 @@ fn an_explicit_cargo_output_and_a_scanned_target_dir_use_the_projects_module_nam
         .collect();
     assert!(reasons.contains(&"maturin-copy"), "{report}");
     assert!(reasons.contains(&"cargo-intermediate"), "{report}");
+
+    // With cargo's path empty (maturin failed after moving the library), the copy is the build.
+    std::fs::remove_file(&uplifted).unwrap();
+    let (exit, report) = json(&[target.path().to_str().unwrap()]);
+    assert_eq!(exit, 0, "{report}");
+    let artifacts = report["artifacts"].as_array().unwrap();
+    assert_eq!(artifacts.len(), 1, "{report}");
+    assert_eq!(artifacts[0]["module"], "tiny");
+    assert!(artifacts[0]["path"].as_str().unwrap().ends_with("maturin/libtiny.so"));
 }

@@ -403,9 +403,12 @@ impl Sink<'_> {
 /// The file of the same name in one of the target directory's profile directories.
 fn uplifted_copy(target_dir: &Path, staged: &Path) -> Option<PathBuf> {
     let name = staged.file_name()?;
+    let staging_dir = staged.parent()?;
     fs::read_dir(target_dir)
         .ok()?
-        .filter_map(|entry| Some(entry.ok()?.path().join(name)))
+        .filter_map(|entry| Some(entry.ok()?.path()))
+        .filter(|dir| dir != staging_dir)
+        .map(|dir| dir.join(name))
         .find(|candidate| candidate.is_file())
 }
 

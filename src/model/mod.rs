@@ -188,8 +188,8 @@ impl fmt::Display for NothingToCheck {
                 source,
             } => write!(
                 f,
-                "package `{package}` has {bindings} bindings ({source}): it builds {}, so there \
-                 is no hook to check",
+                "package `{package}` has {bindings} bindings ({source}): it builds {} — \
+                 nothing to check",
                 bindings.what_it_builds()
             ),
             NothingToCheck::PlainLibrary => f.write_str(

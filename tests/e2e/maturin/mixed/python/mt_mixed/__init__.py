@@ -1,0 +1,3 @@
+from ._native import answer
+
+__all__ = ["answer"]

@@ -1,0 +1,6 @@
+uniffi::setup_scaffolding!();
+
+#[uniffi::export]
+fn answer() -> u32 {
+    42
+}
