@@ -86,5 +86,10 @@ fn an_explicit_cargo_output_and_a_scanned_target_dir_use_the_projects_module_nam
     let artifacts = report["artifacts"].as_array().unwrap();
     assert_eq!(artifacts.len(), 1, "{report}");
     assert_eq!(artifacts[0]["module"], "tiny");
-    assert!(artifacts[0]["path"].as_str().unwrap().ends_with("maturin/libtiny.so"));
+    assert!(
+        artifacts[0]["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("maturin/libtiny.so")
+    );
 }

@@ -1,4 +1,4 @@
-//! Whether a file is an extension module at all (docs/loader-rules.md §8).
+//! Whether a file is an extension module at all (docs/loader-rules.md §9).
 //!
 //! cffi, ctypes and uniffi load plain shared libraries by path; maturin ships them in wheels
 //! beside the Python code that loads them (`pkg/libfoo.so`). No hook is looked up, so none is

@@ -172,7 +172,7 @@ pub enum NothingToCheck {
         source: BindingsSource,
     },
     /// A library whose name carries no Python tag and which exports no module hook: what
-    /// cffi, ctypes and uniffi load by path (docs/loader-rules.md §8).
+    /// cffi, ctypes and uniffi load by path (docs/loader-rules.md §9).
     PlainLibrary,
 }
 

@@ -1,5 +1,5 @@
 //! Which kind of Python package a cargo package becomes, decided as maturin decides it
-//! (docs/loader-rules.md §8): `[tool.maturin] bindings` when set, else its dependencies and
+//! (docs/loader-rules.md §9): `[tool.maturin] bindings` when set, else its dependencies and
 //! crate types. Only PyO3 and pyo3-ffi builds are extension modules with a hook to find;
 //! cffi and uniffi libraries are loaded by `cffi`/`ctypes` by path, and `bin` ships an
 //! executable.

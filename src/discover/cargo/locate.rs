@@ -1,5 +1,5 @@
 //! Which `Cargo.toml` to build from when the user names none, found as maturin finds it
-//! (docs/loader-rules.md §8): `[tool.maturin] manifest-path` of `./pyproject.toml`, else the
+//! (docs/loader-rules.md §9): `[tool.maturin] manifest-path` of `./pyproject.toml`, else the
 //! Python-first layout's `rust/Cargo.toml`, else cargo's own search from here.
 
 use std::path::{Path, PathBuf};

@@ -1,5 +1,5 @@
 //! The interpreters a cargo build is for, as maturin and PyO3 decide them
-//! (docs/loader-rules.md §8): an `abi3`/`abi3-pyXY` feature of pyo3 or pyo3-ffi makes a
+//! (docs/loader-rules.md §9): an `abi3`/`abi3-pyXY` feature of pyo3 or pyo3-ffi makes a
 //! stable-ABI module; else `PYO3_PYTHON` names the one interpreter built against; else
 //! `[project] requires-python` bounds the versions the wheel may be installed on.
 
