@@ -54,3 +54,75 @@ pub fn decide(
         None
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn package(kinds: &[&str], deps: &[(&str, Option<&str>)]) -> Package {
+        let targets: Vec<_> = kinds
+            .iter()
+            .map(|kind| serde_json::json!({"name": "x", "kind": [kind], "src_path": "/x/src/lib.rs"}))
+            .collect();
+        let dependencies: Vec<_> = deps
+            .iter()
+            .map(|(name, kind)| serde_json::json!({"name": name, "kind": kind, "features": []}))
+            .collect();
+        serde_json::from_value(serde_json::json!({
+            "id": "x", "name": "x", "manifest_path": "/x/Cargo.toml",
+            "targets": targets, "dependencies": dependencies,
+        }))
+        .unwrap()
+    }
+
+    fn decided(package: &Package) -> Option<Bindings> {
+        decide(package, None).map(|(bindings, _)| bindings)
+    }
+
+    #[test]
+    fn bindings_are_decided_in_maturins_order() {
+        let pyo3 = [("pyo3", None)];
+        assert_eq!(decided(&package(&["cdylib"], &pyo3)), Some(Bindings::PyO3));
+        assert_eq!(decided(&package(&["bin"], &pyo3)), Some(Bindings::Bin));
+        assert_eq!(
+            decided(&package(&["cdylib"], &[("pyo3-ffi", None)])),
+            Some(Bindings::PyO3Ffi)
+        );
+        assert_eq!(
+            decided(&package(&["cdylib"], &[("uniffi", None)])),
+            Some(Bindings::UniFfi)
+        );
+        assert_eq!(decided(&package(&["cdylib"], &[])), Some(Bindings::Cffi));
+        assert_eq!(decided(&package(&["bin"], &[])), Some(Bindings::Bin));
+        assert_eq!(decided(&package(&["lib"], &[])), None);
+        // A dev-dependency is not linked into the library.
+        assert_eq!(
+            decided(&package(&["cdylib"], &[("pyo3", Some("dev"))])),
+            Some(Bindings::Cffi)
+        );
+    }
+
+    #[test]
+    fn the_pyproject_setting_wins_and_names_its_line() {
+        let configured = ConfiguredBindings {
+            value: "cffi".into(),
+            location: Location {
+                path: "/x/pyproject.toml".into(),
+                line: Some(4),
+                label: "pyproject.toml [tool.maturin] bindings".into(),
+            },
+        };
+        let (bindings, source) =
+            decide(&package(&["cdylib"], &[("pyo3", None)]), Some(&configured)).unwrap();
+        assert_eq!(bindings, Bindings::Cffi);
+        assert_eq!(
+            source.to_string(),
+            "pyproject.toml [tool.maturin] bindings at /x/pyproject.toml:4"
+        );
+        let unknown = ConfiguredBindings {
+            value: "rust-cpython".into(),
+            ..configured
+        };
+        assert!(decide(&package(&["cdylib"], &[]), Some(&unknown)).is_none());
+    }
+}

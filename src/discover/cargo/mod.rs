@@ -677,6 +677,42 @@ mod tests {
         assert_eq!(found[0].profile_dir, profile_dir);
     }
 
+    /// `-p` picks workspace members as cargo does; an unknown name lists the members.
+    #[test]
+    fn package_flags_pick_workspace_members() {
+        let workspace = fixture("name_workspace");
+        let target = tempfile::tempdir().unwrap();
+        let query = |packages: &[&str]| CargoQuery {
+            manifest_path: Some(workspace.join("Cargo.toml")),
+            target_dir: Some(target.path().to_path_buf()),
+            packages: packages.iter().map(|p| p.to_string()).collect(),
+            ..CargoQuery::default()
+        };
+        // Both members are plain cdylibs (no binding crate): maturin would call them cffi.
+        let both = discover_from_metadata(&query(&[])).unwrap();
+        let names: Vec<_> = both
+            .not_extensions
+            .iter()
+            .map(|p| p.package.as_str())
+            .collect();
+        assert_eq!(names, ["ext", "other"]);
+        let one = discover_from_metadata(&query(&["other"])).unwrap();
+        let names: Vec<_> = one
+            .not_extensions
+            .iter()
+            .map(|p| p.package.as_str())
+            .collect();
+        assert_eq!(names, ["other"]);
+        let err = discover_from_metadata(&query(&["nope"]))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("-p nope: no such package in the workspace at "),
+            "{err}"
+        );
+        assert!(err.ends_with("(members: ext, other)"), "{err}");
+    }
+
     #[test]
     fn metadata_rejects_a_package_without_a_cdylib() {
         let manifest = fixture("no_cdylib/Cargo.toml");
