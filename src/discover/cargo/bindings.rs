@@ -15,13 +15,15 @@ pub struct ConfiguredBindings {
 }
 
 /// The bindings maturin would use for `package`; `None` when maturin would refuse to guess
-/// (no binding crate, no cdylib, no binary) or `bindings` names no kind maturin knows.
+/// (no binding crate, no cdylib, no binary).
 pub fn decide(
     package: &Package,
     configured: Option<&ConfiguredBindings>,
 ) -> Option<(Bindings, BindingsSource)> {
-    if let Some(configured) = configured {
-        let bindings = Bindings::from_name(&configured.value)?;
+    // A value maturin does not know would stop maturin; here detection decides instead.
+    if let Some(configured) = configured
+        && let Some(bindings) = Bindings::from_name(&configured.value)
+    {
         return Some((
             bindings,
             BindingsSource::Pyproject(configured.location.clone()),
@@ -123,6 +125,10 @@ mod tests {
             value: "rust-cpython".into(),
             ..configured
         };
-        assert!(decide(&package(&["cdylib"], &[]), Some(&unknown)).is_none());
+        let (bindings, source) = decide(&package(&["cdylib"], &[]), Some(&unknown)).unwrap();
+        assert_eq!(
+            (bindings, source),
+            (Bindings::Cffi, BindingsSource::CrateTypes)
+        );
     }
 }
