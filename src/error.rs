@@ -61,8 +61,8 @@ pub enum RunError {
     },
     #[error("cannot write the report: {0}")]
     Output(io::Error),
-    #[error("unknown rule `{key}`; known rules: {known}")]
-    UnknownRule { key: String, known: String },
+    #[error(transparent)]
+    UnknownRule(#[from] crate::judge::UnknownRule),
     #[error("--sarif and --json both name {path}; give each report its own file")]
     SameReportFile { path: PathBuf },
 }

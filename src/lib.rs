@@ -14,6 +14,7 @@ pub mod inspect;
 pub mod judge;
 pub mod map;
 pub mod model;
+pub mod near_miss;
 pub mod outcome;
 pub mod pipeline;
 pub mod python;

@@ -93,13 +93,19 @@ pub struct Cli {
     #[arg(long)]
     pub no_github: bool,
 
-    /// When to colour the human output (NO_COLOR is honoured in `auto`).
+    /// When to colour the human output. `auto`: on a terminal, on GitHub Actions, or with
+    /// FORCE_COLOR or CLICOLOR_FORCE set; never with NO_COLOR set.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
 
     /// Print the documentation of a rule (id such as PYI001 or name such as missing-module-hook) and exit.
     #[arg(long, value_name = "RULE")]
     pub explain: Option<String>,
+
+    /// List every rule (id, name, default severity, what it checks) and exit; with
+    /// `--format json`, as JSON.
+    #[arg(long, conflicts_with = "explain")]
+    pub list_rules: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

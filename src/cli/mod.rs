@@ -2,7 +2,9 @@
 //! the outcome to the exit code.
 
 mod args;
+mod color;
 mod emit;
+mod rules;
 mod stdio;
 mod write;
 
@@ -16,7 +18,6 @@ pub use args::{Cli, ColorChoice, FailOn, Format};
 use crate::discover::cargo::CargoQuery;
 use crate::discover::{DiscoverRequest, IdentityOptions, discover};
 use crate::error::{RunError, exit};
-use crate::judge::{RULES, find_rule};
 use crate::pipeline::{Notice, Settings, run as run_pipeline};
 use crate::report::human::printable;
 
@@ -46,7 +47,10 @@ pub fn run(cli: &Cli) -> u8 {
 
 fn try_run(cli: &Cli) -> Result<u8, RunError> {
     if let Some(key) = &cli.explain {
-        return explain(key);
+        return rules::explain(key);
+    }
+    if cli.list_rules {
+        return rules::list(cli.format);
     }
     refuse_one_file_for_two_reports(cli)?;
     let request = DiscoverRequest {
@@ -106,27 +110,4 @@ fn refuse_one_file_for_two_reports(cli: &Cli) -> Result<(), RunError> {
         });
     }
     Ok(())
-}
-
-fn explain(key: &str) -> Result<u8, RunError> {
-    let Some(rule) = find_rule(key) else {
-        let known: Vec<String> = RULES
-            .iter()
-            .map(|e| format!("{} {}", e.rule.id, e.rule.name))
-            .collect();
-        return Err(RunError::UnknownRule {
-            key: key.to_string(),
-            known: known.join(", "),
-        });
-    };
-    stdio::print(&format!(
-        "{} {} ({})\n\n{}\n\n{}\n",
-        rule.id,
-        rule.name,
-        rule.severity.label(),
-        rule.summary,
-        rule.help
-    ))
-    .map_err(RunError::Output)?;
-    Ok(exit::PASS)
 }
