@@ -63,6 +63,10 @@ pub enum RunError {
     Output(io::Error),
     #[error(transparent)]
     UnknownRule(#[from] crate::judge::UnknownRule),
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    #[error("cannot read the current directory: {0}")]
+    CurrentDir(io::Error),
     #[error("--sarif and --json both name {path}; give each report its own file")]
     SameReportFile { path: PathBuf },
 }

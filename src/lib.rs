@@ -7,6 +7,7 @@
 //! `docs/loader-rules.md`.
 
 pub mod cli;
+pub mod config;
 pub mod discover;
 pub mod error;
 pub mod hook;

@@ -53,9 +53,9 @@ pub struct Cli {
     #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
 
-    /// How cargo outputs are staged before they are mapped.
-    #[arg(long, value_enum, default_value_t = StageMode::Isolate, value_name = "MODE")]
-    pub stage: StageMode,
+    /// How cargo outputs are staged before they are mapped [default: isolate].
+    #[arg(long, value_enum, value_name = "MODE")]
+    pub stage: Option<StageMode>,
 
     /// Seconds to wait for a cargo build holding the target directory's lock.
     #[arg(long, value_name = "SECONDS", default_value_t = 300)]
@@ -69,9 +69,24 @@ pub struct Cli {
     #[arg(short, long)]
     pub verbose: bool,
 
-    /// Findings of this severity or worse make the exit code 1.
-    #[arg(long, value_enum, default_value_t = FailOn::Error, value_name = "LEVEL")]
-    pub fail_on: FailOn,
+    /// Findings of this severity or worse make the exit code 1 [default: error].
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub fail_on: Option<FailOn>,
+
+    /// Check these rules only (ids or names, comma-separated or repeated); the findings of
+    /// the others are reported as ignored. Replaces `select` of the configuration file.
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub select: Vec<String>,
+
+    /// Ignore these rules (ids or names, comma-separated or repeated): their findings are
+    /// reported as ignored and never fail the run. Replaces `ignore` of the configuration file.
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+
+    /// Read [tool.pyinit-check] from this file (a pyproject.toml, or a file holding the keys
+    /// at its top level) instead of the closest pyproject.toml with that table from here up.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 
     /// Output format on stdout.
     #[arg(long, value_enum, default_value_t = Format::Human)]

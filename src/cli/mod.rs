@@ -15,6 +15,7 @@ use clap::Parser;
 
 pub use args::{Cli, ColorChoice, FailOn, Format};
 
+use crate::config::{Flags, resolve};
 use crate::discover::cargo::CargoQuery;
 use crate::discover::{DiscoverRequest, IdentityOptions, discover};
 use crate::error::{RunError, exit};
@@ -53,6 +54,16 @@ fn try_run(cli: &Cli) -> Result<u8, RunError> {
         return rules::list(cli.format);
     }
     refuse_one_file_for_two_reports(cli)?;
+    let flags = Flags {
+        config: cli.config.clone(),
+        fail_on: cli.fail_on,
+        stage: cli.stage,
+        python: cli.python.clone(),
+        select: cli.select.clone(),
+        ignore: cli.ignore.clone(),
+    };
+    let cwd = std::env::current_dir().map_err(RunError::CurrentDir)?;
+    let resolved = resolve(&flags, &cwd)?;
     let request = DiscoverRequest {
         paths: cli.paths.clone(),
         cargo_json: cli.cargo_json.clone(),
@@ -64,13 +75,14 @@ fn try_run(cli: &Cli) -> Result<u8, RunError> {
         },
         identity: IdentityOptions {
             module_name: cli.module_name.clone(),
-            python: cli.python.clone(),
+            python: resolved.python,
         },
     };
     let settings = Settings {
-        stage: cli.stage,
+        stage: resolved.stage,
         lock_timeout: Duration::from_secs(cli.lock_timeout),
-        fail_on: cli.fail_on,
+        fail_on: resolved.fail_on,
+        policy: resolved.policy,
     };
     let outcome = run_pipeline(discover(&request), &settings, &mut |notice| match notice {
         Notice::Waiting { lock } => {

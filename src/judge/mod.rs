@@ -6,10 +6,12 @@
 
 mod facts;
 mod finding;
+pub mod policy;
 pub mod rules;
 
 pub use facts::{Facts, HookLookups};
 pub use finding::{Finding, Location, Rule, Severity};
+pub use policy::{Policy, Suppression};
 
 use crate::inspect::InspectError;
 
