@@ -1,4 +1,8 @@
 //! The command-line contract. Keep it stable: the GitHub Action and users' CI depend on it.
+//!
+//! The options the GitHub Action sets are also read from `PYINIT_*` environment variables
+//! (clap's `env`), so the action hands its inputs over as data, never through a shell. A flag
+//! on the command line wins over its variable; an empty variable is no value.
 
 use std::path::PathBuf;
 
@@ -26,19 +30,29 @@ pub struct Cli {
     /// Module name for files whose names carry none (cargo's libfoo.so, libfoo.dylib, foo.dll; a
     /// dotted name uses its last component). A file named as CPython imports it is checked as
     /// that module, and a different NAME is reported (PYI009).
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", env = "PYINIT_MODULE_NAME")]
     pub module_name: Option<String>,
 
     /// Python version the artifact must import on (repeatable), e.g. 3.12, 3.15t, or the tag form 312, 315t; default: from the file suffix.
     #[arg(long = "python", value_name = "VERSION", value_parser = parse_python)]
     pub python: Vec<PythonVersion>,
 
+    /// PYINIT_PATHS: paths one per line (blanks around a line and empty lines dropped), for
+    /// the GitHub Action's multi-line `paths` input. Used when no PATH is given.
+    #[arg(long, hide = true, env = "PYINIT_PATHS", value_parser = parse_path_lines, conflicts_with = "paths")]
+    pub path_lines: Option<Lines<PathBuf>>,
+
+    /// PYINIT_PYTHON: versions separated by spaces or newlines, for the action's `python`
+    /// input. Used when no --python is given.
+    #[arg(long, hide = true, env = "PYINIT_PYTHON", value_parser = parse_python_words, conflicts_with = "python")]
+    pub python_words: Option<Lines<PythonVersion>>,
+
     /// Read the artifacts from `cargo build --message-format=json` output (a file, or - for stdin).
     #[arg(long, value_name = "FILE", conflicts_with = "paths")]
     pub cargo_json: Option<PathBuf>,
 
     /// Cargo.toml of the project to check when no PATH is given (as cargo's --manifest-path).
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", env = "PYINIT_MANIFEST_PATH")]
     pub manifest_path: Option<PathBuf>,
 
     /// Cargo's target directory (default: CARGO_TARGET_DIR, then cargo's own).
@@ -46,15 +60,15 @@ pub struct Cli {
     pub target_dir: Option<PathBuf>,
 
     /// Check the build for this target triple (target/<triple>/<profile>/).
-    #[arg(long, value_name = "TRIPLE")]
+    #[arg(long, value_name = "TRIPLE", env = "PYINIT_TARGET")]
     pub target: Option<String>,
 
     /// Check this cargo profile's output (default: every profile directory holding one, newest first).
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", env = "PYINIT_PROFILE")]
     pub profile: Option<String>,
 
     /// How cargo outputs are staged before they are mapped [default: isolate].
-    #[arg(long, value_enum, value_name = "MODE")]
+    #[arg(long, value_enum, value_name = "MODE", env = "PYINIT_STAGE")]
     pub stage: Option<StageMode>,
 
     /// Seconds to wait for a cargo build holding the target directory's lock.
@@ -70,22 +84,32 @@ pub struct Cli {
     pub verbose: bool,
 
     /// Findings of this severity or worse make the exit code 1 [default: error].
-    #[arg(long, value_enum, value_name = "LEVEL")]
+    #[arg(long, value_enum, value_name = "LEVEL", env = "PYINIT_FAIL_ON")]
     pub fail_on: Option<FailOn>,
 
     /// Check these rules only (ids or names, comma-separated or repeated); the findings of
     /// the others are reported as ignored. Replaces `select` of the configuration file.
-    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    #[arg(
+        long,
+        value_name = "RULES",
+        value_delimiter = ',',
+        env = "PYINIT_SELECT"
+    )]
     pub select: Vec<String>,
 
     /// Ignore these rules (ids or names, comma-separated or repeated): their findings are
     /// reported as ignored and never fail the run. Replaces `ignore` of the configuration file.
-    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    #[arg(
+        long,
+        value_name = "RULES",
+        value_delimiter = ',',
+        env = "PYINIT_IGNORE"
+    )]
     pub ignore: Vec<String>,
 
     /// Read [tool.pyinit-check] from this file (a pyproject.toml, or a file holding the keys
     /// at its top level) instead of the closest pyproject.toml with that table from here up.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", env = "PYINIT_CONFIG")]
     pub config: Option<PathBuf>,
 
     /// Output format on stdout.
@@ -93,7 +117,7 @@ pub struct Cli {
     pub format: Format,
 
     /// Also write the SARIF 2.1.0 report to this file.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", env = "PYINIT_SARIF_FILE")]
     pub sarif: Option<PathBuf>,
 
     /// Also write the JSON report to this file.
@@ -101,7 +125,7 @@ pub struct Cli {
     pub json: Option<PathBuf>,
 
     /// SARIF run category (runAutomationDetails.id), so matrix legs upload side by side.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", env = "PYINIT_SARIF_CATEGORY")]
     pub sarif_category: Option<String>,
 
     /// Do not emit GitHub annotations, step summary or step outputs even when GITHUB_ACTIONS=true.
@@ -138,6 +162,46 @@ pub enum ColorChoice {
     Never,
 }
 
+impl Cli {
+    /// The paths to check: PATH arguments, else those of PYINIT_PATHS.
+    pub fn input_paths(&self) -> Vec<PathBuf> {
+        match &self.path_lines {
+            Some(Lines(lines)) if self.paths.is_empty() => lines.clone(),
+            _ => self.paths.clone(),
+        }
+    }
+
+    /// `--python` values, else those of PYINIT_PYTHON.
+    pub fn python_versions(&self) -> Vec<PythonVersion> {
+        match &self.python_words {
+            Some(Lines(words)) if self.python.is_empty() => words.clone(),
+            _ => self.python.clone(),
+        }
+    }
+}
+
 fn parse_python(text: &str) -> Result<PythonVersion, String> {
     text.parse()
+}
+
+/// Values read from one environment variable that holds a list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lines<T>(pub Vec<T>);
+
+/// One path per line; a line is one path, spaces inside it included.
+fn parse_path_lines(text: &str) -> Result<Lines<PathBuf>, String> {
+    Ok(Lines(
+        text.lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty())
+            .map(PathBuf::from)
+            .collect(),
+    ))
+}
+
+fn parse_python_words(text: &str) -> Result<Lines<PythonVersion>, String> {
+    text.split_whitespace()
+        .map(parse_python)
+        .collect::<Result<_, _>>()
+        .map(Lines)
 }

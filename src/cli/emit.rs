@@ -25,7 +25,7 @@ pub fn emit(cli: &Cli, outcome: &RunOutcome) -> Result<(), RunError> {
         quiet: cli.quiet,
         verbose: cli.verbose,
     };
-    let on_github = !cli.no_github && std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true");
+    let on_github = super::on_github(cli);
     let mut first_error = None;
     let mut keep = |result: Result<(), RunError>| {
         if let Err(error) = result

@@ -24,6 +24,7 @@ use crate::report::human::printable;
 
 /// Runs the binary: parses `std::env::args`, prints, and returns the exit code.
 pub fn main() -> ExitCode {
+    drop_empty_action_variables();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {
@@ -33,6 +34,22 @@ pub fn main() -> ExitCode {
         }
     };
     ExitCode::from(run(&cli))
+}
+
+/// The GitHub Action sets every `PYINIT_*` variable, empty for an input left empty; clap
+/// would take an empty variable as an empty value, so an empty one is removed: unset.
+fn drop_empty_action_variables() {
+    let empty: Vec<_> = std::env::vars_os()
+        .filter(|(name, value)| {
+            value.is_empty() && name.to_str().is_some_and(|n| n.starts_with("PYINIT_"))
+        })
+        .map(|(name, _)| name)
+        .collect();
+    for name in empty {
+        // SAFETY: called first thing in `main`, before this process starts any other thread,
+        // so nothing can read the environment concurrently.
+        unsafe { std::env::remove_var(name) };
+    }
 }
 
 /// Runs a parsed command line and returns the exit code.
@@ -58,14 +75,32 @@ fn try_run(cli: &Cli) -> Result<u8, RunError> {
         config: cli.config.clone(),
         fail_on: cli.fail_on,
         stage: cli.stage,
-        python: cli.python.clone(),
+        python: cli.python_versions(),
         select: cli.select.clone(),
         ignore: cli.ignore.clone(),
     };
     let cwd = std::env::current_dir().map_err(RunError::CurrentDir)?;
     let resolved = resolve(&flags, &cwd)?;
+    let paths = cli.input_paths();
+    if on_github(cli) {
+        // The action passes its inputs as environment variables: the log shows what they
+        // became, one value at a time.
+        stdio::message_line(&format!("settings: {resolved}"));
+        let quoted: Vec<String> = paths
+            .iter()
+            .map(|p| format!("{:?}", p.display().to_string()))
+            .collect();
+        stdio::message_line(&format!(
+            "paths: {}",
+            if quoted.is_empty() {
+                "none (the cargo project)".to_string()
+            } else {
+                quoted.join(" ")
+            }
+        ));
+    }
     let request = DiscoverRequest {
-        paths: cli.paths.clone(),
+        paths,
         cargo_json: cli.cargo_json.clone(),
         cargo: CargoQuery {
             manifest_path: cli.manifest_path.clone(),
@@ -105,6 +140,11 @@ fn try_run(cli: &Cli) -> Result<u8, RunError> {
     // modules more than a tenth of its time, for memory the exit returns anyway.
     std::mem::forget(outcome);
     Ok(code)
+}
+
+/// Whether the GitHub integration is on: `GITHUB_ACTIONS=true` and no `--no-github`.
+pub(crate) fn on_github(cli: &Cli) -> bool {
+    !cli.no_github && std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true")
 }
 
 /// Two reports renamed onto one path would leave only the second.

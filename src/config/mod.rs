@@ -8,6 +8,7 @@ mod file;
 
 use std::path::{Path, PathBuf};
 
+use clap::ValueEnum;
 use thiserror::Error;
 
 pub use file::{FileConfig, KEYS, TABLE};
@@ -73,6 +74,42 @@ pub enum ConfigError {
         pattern: String,
         message: String,
     },
+}
+
+/// One line for the log: the file read and what the run goes by.
+impl std::fmt::Display for Resolved {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.file {
+            Some(path) => write!(f, "config {}", path.display())?,
+            None => f.write_str("no config file")?,
+        }
+        write!(f, ", fail-on {}", self.fail_on.id())?;
+        let stage = self.stage.to_possible_value();
+        write!(
+            f,
+            ", stage {}",
+            stage.as_ref().map_or("?", |v| v.get_name())
+        )?;
+        let python: Vec<String> = self.python.iter().map(ToString::to_string).collect();
+        match python.is_empty() {
+            true => f.write_str(", python from the file names")?,
+            false => write!(f, ", python {}", python.join(" "))?,
+        }
+        let ids = |list: &Option<RuleList>| {
+            list.as_ref()
+                .map(|l| l.rules.iter().map(|r| r.id).collect::<Vec<_>>().join(" "))
+        };
+        write!(
+            f,
+            ", select {}",
+            ids(&self.policy.select).unwrap_or("all".into())
+        )?;
+        write!(
+            f,
+            ", ignore {}",
+            ids(&self.policy.ignore).unwrap_or("none".into())
+        )
+    }
 }
 
 fn did_you_mean(suggestion: Option<&str>) -> String {
