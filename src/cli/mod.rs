@@ -83,21 +83,7 @@ fn try_run(cli: &Cli) -> Result<u8, RunError> {
     let resolved = resolve(&flags, &cwd)?;
     let paths = cli.input_paths();
     if on_github(cli) {
-        // The action passes its inputs as environment variables: the log shows what they
-        // became, one value at a time.
-        stdio::message_line(&format!("settings: {resolved}"));
-        let quoted: Vec<String> = paths
-            .iter()
-            .map(|p| format!("{:?}", p.display().to_string()))
-            .collect();
-        stdio::message_line(&format!(
-            "paths: {}",
-            if quoted.is_empty() {
-                "none (the cargo project)".to_string()
-            } else {
-                quoted.join(" ")
-            }
-        ));
+        log_inputs(&resolved, &paths);
     }
     let request = DiscoverRequest {
         paths,
@@ -140,6 +126,21 @@ fn try_run(cli: &Cli) -> Result<u8, RunError> {
     // modules more than a tenth of its time, for memory the exit returns anyway.
     std::mem::forget(outcome);
     Ok(code)
+}
+
+/// The action passes its inputs as environment variables: on a runner the log shows what
+/// they became, each path quoted so its boundaries show.
+fn log_inputs(resolved: &crate::config::Resolved, paths: &[std::path::PathBuf]) {
+    stdio::message_line(&format!("settings: {resolved}"));
+    let quoted: Vec<String> = paths
+        .iter()
+        .map(|p| format!("{:?}", p.display().to_string()))
+        .collect();
+    let paths = match quoted.is_empty() {
+        true => "none (the cargo project)".to_string(),
+        false => quoted.join(" "),
+    };
+    stdio::message_line(&format!("paths: {paths}"));
 }
 
 /// Whether the GitHub integration is on: `GITHUB_ACTIONS=true` and no `--no-github`.

@@ -145,15 +145,11 @@ fn read_table(path: &Path, table: &Table) -> Result<FileConfig, ConfigError> {
     Ok(config)
 }
 
-fn type_name(value: &Value) -> &'static str {
-    value.type_str()
-}
-
 /// A string that names one of a clap value enum's values (`fail-on`, `stage`).
 fn choice<T: ValueEnum>(value: &Value) -> Result<T, String> {
     let text = value
         .as_str()
-        .ok_or_else(|| format!("expected a string, found {}", type_name(value)))?;
+        .ok_or_else(|| format!("expected a string, found {}", value.type_str()))?;
     T::from_str(text, false).map_err(|_| {
         let names: Vec<String> = T::value_variants()
             .iter()
@@ -172,12 +168,12 @@ fn strings(value: &Value) -> Result<Vec<String>, String> {
             .map(|item| {
                 item.as_str()
                     .map(str::to_owned)
-                    .ok_or_else(|| format!("expected a list of strings, found {}", type_name(item)))
+                    .ok_or_else(|| format!("expected a list of strings, found {}", item.type_str()))
             })
             .collect(),
         other => Err(format!(
             "expected a list of strings, found {}",
-            type_name(other)
+            other.type_str()
         )),
     }
 }
@@ -185,14 +181,14 @@ fn strings(value: &Value) -> Result<Vec<String>, String> {
 fn sub_table(value: &Value) -> Result<&Table, String> {
     value
         .as_table()
-        .ok_or_else(|| format!("expected a table, found {}", type_name(value)))
+        .ok_or_else(|| format!("expected a table, found {}", value.type_str()))
 }
 
 fn severity(value: &Value) -> Result<Severity, String> {
     let levels = [Severity::Error, Severity::Warning, Severity::Note];
     let text = value
         .as_str()
-        .ok_or_else(|| format!("expected a string, found {}", type_name(value)))?;
+        .ok_or_else(|| format!("expected a string, found {}", value.type_str()))?;
     levels
         .into_iter()
         .find(|level| level.label() == text)
