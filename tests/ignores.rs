@@ -216,3 +216,41 @@ fn configuration_mistakes_stop_the_run_with_the_file_and_key() {
         stderr(&output)
     );
 }
+
+/// The GitHub Action sets every `PYINIT_*` variable, empty for inputs left empty: an empty
+/// one must leave the file's value in force, a set one acts as its flag.
+#[test]
+fn the_actions_variables_act_as_flags_and_empty_ones_as_unset() {
+    let dir = project("[tool.pyinit-check]\nfail-on = \"never\"\n");
+    let output = command(&["dist", "vendor"])
+        .current_dir(dir.path())
+        .env("PYINIT_FAIL_ON", "")
+        .env("PYINIT_IGNORE", "")
+        .env("PYINIT_MODULE_NAME", "")
+        .output()
+        .unwrap();
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let output = command(&["dist", "vendor"])
+        .current_dir(dir.path())
+        .env("PYINIT_FAIL_ON", "error")
+        .output()
+        .unwrap();
+    assert_eq!(
+        code(&output),
+        1,
+        "PYINIT_FAIL_ON replaces the file's fail-on"
+    );
+    let output = command(&[])
+        .current_dir(dir.path())
+        .env("PYINIT_PATHS", "  dist\n\n vendor \n")
+        .env("PYINIT_FAIL_ON", "error")
+        .env("PYINIT_IGNORE", "PYI001")
+        .output()
+        .unwrap();
+    assert_eq!(code(&output), 0, "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("2 artifacts checked"),
+        "{}",
+        stdout(&output)
+    );
+}
