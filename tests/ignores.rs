@@ -253,4 +253,18 @@ fn the_actions_variables_act_as_flags_and_empty_ones_as_unset() {
         "{}",
         stdout(&output)
     );
+    // Arguments win over a variable left in the environment, without a conflict.
+    let output = command(&["dist", "--python", "3.12"])
+        .current_dir(dir.path())
+        .env("PYINIT_PATHS", "vendor")
+        .env("PYINIT_PYTHON", "3.13")
+        .env("PYINIT_FAIL_ON", "error")
+        .output()
+        .unwrap();
+    assert_eq!(code(&output), 1, "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(
+        text.contains("1 artifact checked") && text.contains("Python 3.12"),
+        "{text}"
+    );
 }

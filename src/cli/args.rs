@@ -38,13 +38,14 @@ pub struct Cli {
     pub python: Vec<PythonVersion>,
 
     /// PYINIT_PATHS: paths one per line (blanks around a line and empty lines dropped), for
-    /// the GitHub Action's multi-line `paths` input. Used when no PATH is given.
-    #[arg(long, hide = true, env = "PYINIT_PATHS", value_parser = parse_path_lines, conflicts_with = "paths")]
+    /// the GitHub Action's multi-line `paths` input. Used when neither PATH nor --cargo-json
+    /// is given (no conflict: a variable left in the environment must not break a command).
+    #[arg(long, hide = true, env = "PYINIT_PATHS", value_parser = parse_path_lines)]
     pub path_lines: Option<Lines<PathBuf>>,
 
     /// PYINIT_PYTHON: versions separated by spaces or newlines, for the action's `python`
     /// input. Used when no --python is given.
-    #[arg(long, hide = true, env = "PYINIT_PYTHON", value_parser = parse_python_words, conflicts_with = "python")]
+    #[arg(long, hide = true, env = "PYINIT_PYTHON", value_parser = parse_python_words)]
     pub python_words: Option<Lines<PythonVersion>>,
 
     /// Read the artifacts from `cargo build --message-format=json` output (a file, or - for stdin).
@@ -163,10 +164,13 @@ pub enum ColorChoice {
 }
 
 impl Cli {
-    /// The paths to check: PATH arguments, else those of PYINIT_PATHS.
+    /// The paths to check: PATH arguments, else those of PYINIT_PATHS (unless --cargo-json
+    /// names the artifacts).
     pub fn input_paths(&self) -> Vec<PathBuf> {
         match &self.path_lines {
-            Some(Lines(lines)) if self.paths.is_empty() => lines.clone(),
+            Some(Lines(lines)) if self.paths.is_empty() && self.cargo_json.is_none() => {
+                lines.clone()
+            }
             _ => self.paths.clone(),
         }
     }
