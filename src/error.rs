@@ -61,8 +61,12 @@ pub enum RunError {
     },
     #[error("cannot write the report: {0}")]
     Output(io::Error),
-    #[error("unknown rule `{key}`; known rules: {known}")]
-    UnknownRule { key: String, known: String },
+    #[error(transparent)]
+    UnknownRule(#[from] crate::judge::UnknownRule),
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    #[error("cannot read the current directory: {0}")]
+    CurrentDir(io::Error),
     #[error("--sarif and --json both name {path}; give each report its own file")]
     SameReportFile { path: PathBuf },
 }

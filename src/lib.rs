@@ -7,6 +7,7 @@
 //! `docs/loader-rules.md`.
 
 pub mod cli;
+pub mod config;
 pub mod discover;
 pub mod error;
 pub mod hook;
@@ -14,6 +15,7 @@ pub mod inspect;
 pub mod judge;
 pub mod map;
 pub mod model;
+pub mod near_miss;
 pub mod outcome;
 pub mod pipeline;
 pub mod python;

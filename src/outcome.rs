@@ -50,7 +50,15 @@ pub struct Judged {
     pub format: BinaryFormat,
     pub hooks: Result<HookNames, ModuleNameError>,
     pub slices: Vec<SliceSummary>,
+    /// Worst first; those the policy ignores carry their [`Finding::suppressed`].
     pub findings: Vec<Finding>,
+}
+
+impl Judged {
+    /// The findings that count.
+    pub fn active(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| f.suppressed.is_none())
+    }
 }
 
 /// How checking one input ended.
@@ -105,7 +113,7 @@ impl Entry {
     ) -> Self {
         let status = match &checked {
             Checked::Judged(judged) => {
-                if judged.findings.iter().any(|f| fail_on.fails(f.severity)) {
+                if judged.active().any(|f| fail_on.fails(f.severity)) {
                     Status::Fail
                 } else {
                     Status::Pass
@@ -123,7 +131,15 @@ impl Entry {
         }
     }
 
-    pub fn findings(&self) -> &[Finding] {
+    /// The findings that count: those the user's policy does not ignore.
+    pub fn findings(&self) -> impl Iterator<Item = &Finding> {
+        self.all_findings()
+            .iter()
+            .filter(|finding| finding.suppressed.is_none())
+    }
+
+    /// Every finding, the ignored ones too (for the reports that record them).
+    pub fn all_findings(&self) -> &[Finding] {
         match &self.checked {
             Checked::Judged(judged) => &judged.findings,
             _ => &[],
@@ -196,10 +212,12 @@ pub struct Totals {
     pub failed: usize,
     pub errored: usize,
     pub nothing_to_check: usize,
-    /// Findings by severity.
+    /// Findings by severity, those the policy ignores left out.
     pub errors: usize,
     pub warnings: usize,
     pub notes: usize,
+    /// Findings the policy ignores (kept in the reports, never counted above).
+    pub ignored: usize,
     pub unchecked: usize,
 }
 
@@ -227,7 +245,11 @@ impl RunOutcome {
                 Status::Error => totals.errored += 1,
                 Status::NothingToCheck => totals.nothing_to_check += 1,
             }
-            for finding in entry.findings() {
+            for finding in entry.all_findings() {
+                if finding.suppressed.is_some() {
+                    totals.ignored += 1;
+                    continue;
+                }
                 match finding.severity {
                     Severity::Error => totals.errors += 1,
                     Severity::Warning => totals.warnings += 1,

@@ -11,18 +11,20 @@ use crate::discover::{Discovery, Found};
 use crate::error::CheckError;
 use crate::hook::hook_names;
 use crate::inspect;
-use crate::judge::{self, Facts, judge};
+use crate::judge::{self, Facts, Policy, judge};
 use crate::map::{map_file, map_open_file};
 use crate::model::{Artifact, ByteSource, CargoOutput, NothingToCheck};
 use crate::outcome::{Checked, Entry, FailOn, Judged, RunOutcome};
 use crate::stage::{Recovery, STAGING_DIR, StageMode, StageOutcome, StageRequest, stage};
 
 /// How the run stages and judges.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Settings {
     pub stage: StageMode,
     pub lock_timeout: Duration,
     pub fail_on: FailOn,
+    /// Rule selection, severities and ignores, applied to every judged artifact.
+    pub policy: Policy,
 }
 
 /// Something worth telling the user while the run goes on (stderr, in the CLI).
@@ -76,12 +78,16 @@ pub fn run(
     RunOutcome::new(entries, discovery.unchecked, settings.fail_on)
 }
 
+/// Every artifact's entry is made here, so the policy meets every judged one.
 fn entry(
     artifact: Artifact,
     stage: Option<StageOutcome>,
-    checked: Checked,
+    mut checked: Checked,
     settings: &Settings,
 ) -> Entry {
+    if let Checked::Judged(judged) = &mut checked {
+        settings.policy.apply(&artifact.path, &mut judged.findings);
+    }
     Entry::new(
         artifact.path.clone(),
         Some(artifact),

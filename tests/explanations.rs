@@ -60,6 +60,7 @@ fn explain(module: &str, key: &str, key_at: Location, item: PyModuleItem) -> Str
         stage: StageMode::None,
         lock_timeout: std::time::Duration::from_secs(1),
         fail_on: FailOn::Error,
+        policy: Default::default(),
     };
     let outcome = run(discovery, &settings, &mut |_| {});
     let context = Context {

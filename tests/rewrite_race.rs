@@ -61,6 +61,7 @@ fn ten_thousand_checks_of_a_file_being_rewritten() {
         stage: StageMode::None,
         lock_timeout: Duration::from_secs(1),
         fail_on: FailOn::Error,
+        policy: Default::default(),
     };
     let (mut passed, mut changed, mut other) = (0u32, 0u32, Vec::new());
     for _ in 0..10_000 {

@@ -382,7 +382,9 @@ fn mixed_good_missing_bad_in_every_output() {
     for expected in ["result=error", "errors=2", "warnings=0"] {
         line(&outputs, expected);
     }
-    line(&outputs, "sarif-file=out.sarif");
+    // Absolute, for an upload step that runs elsewhere.
+    let sarif_line = format!("sarif-file={}", t.path("out.sarif").display());
+    line(&outputs, &sarif_line);
     let sarif = fs::read(t.path("out.sarif")).expect("SARIF is written despite errors");
     sarif_names_missing(&parse_json(&sarif, &out, "out.sarif"));
 }

@@ -2,16 +2,17 @@
 //! inputs that could not be checked, and on GitHub Actions the annotations, step summary and
 //! step outputs. Every output renders the same [`RunOutcome`].
 
-use std::io::{self, IsTerminal};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::error::RunError;
 use crate::outcome::RunOutcome;
 use crate::report::{Context, Report, render, repo_path};
 
+use super::color::use_color;
 use super::stdio;
 use super::write::{append, write_atomically};
-use super::{Cli, ColorChoice, Format};
+use super::{Cli, Format};
 
 /// Emits everything; the first error is returned after every other output was attempted, so a
 /// report file that cannot be written does not cost the user the rest.
@@ -24,7 +25,7 @@ pub fn emit(cli: &Cli, outcome: &RunOutcome) -> Result<(), RunError> {
         quiet: cli.quiet,
         verbose: cli.verbose,
     };
-    let on_github = !cli.no_github && std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true");
+    let on_github = super::on_github(cli);
     let mut first_error = None;
     let mut keep = |result: Result<(), RunError>| {
         if let Err(error) = result
@@ -134,14 +135,4 @@ fn runner_file(variable: &str) -> Option<PathBuf> {
     std::env::var_os(variable)
         .filter(|path| !path.is_empty())
         .map(PathBuf::from)
-}
-
-fn use_color(choice: ColorChoice) -> bool {
-    match choice {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && io::stdout().is_terminal()
-        }
-    }
 }

@@ -2,27 +2,32 @@
 //! the outcome to the exit code.
 
 mod args;
+mod color;
 mod emit;
+mod rules;
 mod stdio;
 mod write;
 
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 pub use args::{Cli, ColorChoice, FailOn, Format};
 
+use crate::config::{Flags, resolve};
 use crate::discover::cargo::CargoQuery;
 use crate::discover::{DiscoverRequest, IdentityOptions, discover};
 use crate::error::{RunError, exit};
-use crate::judge::{RULES, find_rule};
 use crate::pipeline::{Notice, Settings, run as run_pipeline};
 use crate::report::human::printable;
 
 /// Runs the binary: parses `std::env::args`, prints, and returns the exit code.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let parsed = without_empty_env_bindings(Cli::command())
+        .try_get_matches()
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(error) => {
             // Help and version go to stdout, which a reader may have closed: not an error.
@@ -31,6 +36,19 @@ pub fn main() -> ExitCode {
         }
     };
     ExitCode::from(run(&cli))
+}
+
+/// The GitHub Action sets every `PYINIT_*` variable, empty for an input left empty; clap
+/// would take an empty variable as an empty value. An option whose variable is empty is
+/// parsed as if it had no environment binding: unset.
+fn without_empty_env_bindings(command: clap::Command) -> clap::Command {
+    command.mut_args(|arg| {
+        let empty = arg
+            .get_env()
+            .and_then(std::env::var_os)
+            .is_some_and(|value| value.is_empty());
+        if empty { arg.env(None) } else { arg }
+    })
 }
 
 /// Runs a parsed command line and returns the exit code.
@@ -46,11 +64,28 @@ pub fn run(cli: &Cli) -> u8 {
 
 fn try_run(cli: &Cli) -> Result<u8, RunError> {
     if let Some(key) = &cli.explain {
-        return explain(key);
+        return rules::explain(key);
+    }
+    if cli.list_rules {
+        return rules::list(cli.format);
     }
     refuse_one_file_for_two_reports(cli)?;
+    let flags = Flags {
+        config: cli.config.clone(),
+        fail_on: cli.fail_on,
+        stage: cli.stage,
+        python: cli.python_versions(),
+        select: cli.select.clone(),
+        ignore: cli.ignore.clone(),
+    };
+    let cwd = std::env::current_dir().map_err(RunError::CurrentDir)?;
+    let resolved = resolve(&flags, &cwd)?;
+    let paths = cli.input_paths();
+    if on_github(cli) {
+        log_inputs(&resolved, &paths);
+    }
     let request = DiscoverRequest {
-        paths: cli.paths.clone(),
+        paths,
         cargo_json: cli.cargo_json.clone(),
         cargo: CargoQuery {
             manifest_path: cli.manifest_path.clone(),
@@ -61,13 +96,14 @@ fn try_run(cli: &Cli) -> Result<u8, RunError> {
         },
         identity: IdentityOptions {
             module_name: cli.module_name.clone(),
-            python: cli.python.clone(),
+            python: resolved.python,
         },
     };
     let settings = Settings {
-        stage: cli.stage,
+        stage: resolved.stage,
         lock_timeout: Duration::from_secs(cli.lock_timeout),
-        fail_on: cli.fail_on,
+        fail_on: resolved.fail_on,
+        policy: resolved.policy,
     };
     let outcome = run_pipeline(discover(&request), &settings, &mut |notice| match notice {
         Notice::Waiting { lock } => {
@@ -92,6 +128,26 @@ fn try_run(cli: &Cli) -> Result<u8, RunError> {
     Ok(code)
 }
 
+/// The action passes its inputs as environment variables: on a runner the log shows what
+/// they became, each path quoted so its boundaries show.
+fn log_inputs(resolved: &crate::config::Resolved, paths: &[std::path::PathBuf]) {
+    stdio::message_line(&format!("settings: {resolved}"));
+    let quoted: Vec<String> = paths
+        .iter()
+        .map(|p| format!("{:?}", p.display().to_string()))
+        .collect();
+    let paths = match quoted.is_empty() {
+        true => "none (the cargo project)".to_string(),
+        false => quoted.join(" "),
+    };
+    stdio::message_line(&format!("paths: {paths}"));
+}
+
+/// Whether the GitHub integration is on: `GITHUB_ACTIONS=true` and no `--no-github`.
+pub(crate) fn on_github(cli: &Cli) -> bool {
+    !cli.no_github && std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true")
+}
+
 /// Two reports renamed onto one path would leave only the second.
 fn refuse_one_file_for_two_reports(cli: &Cli) -> Result<(), RunError> {
     let (Some(sarif), Some(json)) = (&cli.sarif, &cli.json) else {
@@ -107,27 +163,4 @@ fn refuse_one_file_for_two_reports(cli: &Cli) -> Result<(), RunError> {
         });
     }
     Ok(())
-}
-
-fn explain(key: &str) -> Result<u8, RunError> {
-    let Some(rule) = find_rule(key) else {
-        let known: Vec<String> = RULES
-            .iter()
-            .map(|e| format!("{} {}", e.rule.id, e.rule.name))
-            .collect();
-        return Err(RunError::UnknownRule {
-            key: key.to_string(),
-            known: known.join(", "),
-        });
-    };
-    stdio::print(&format!(
-        "{} {} ({})\n\n{}\n\n{}\n",
-        rule.id,
-        rule.name,
-        rule.severity.label(),
-        rule.summary,
-        rule.help
-    ))
-    .map_err(RunError::Output)?;
-    Ok(exit::PASS)
 }

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use super::policy::Suppression;
+
 pub use crate::model::Location;
 
 /// How bad a finding is. Ordered so that `max()` gives the worst.
@@ -55,6 +57,8 @@ pub struct Finding {
     pub slice: Option<String>,
     /// Primary location first; the rest are related places (the other side of a mismatch).
     pub locations: Vec<Location>,
+    /// Set when the user's policy ignores this finding: it is reported, and never counts.
+    pub suppressed: Option<Suppression>,
 }
 
 impl Finding {
@@ -66,6 +70,7 @@ impl Finding {
             help: None,
             slice: None,
             locations: Vec::new(),
+            suppressed: None,
         }
     }
 

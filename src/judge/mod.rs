@@ -7,11 +7,13 @@
 mod facts;
 mod finding;
 mod plain_library;
+pub mod policy;
 pub mod rules;
 
 pub use facts::{Facts, HookLookups};
 pub use finding::{Finding, Location, Rule, Severity};
 pub use plain_library::is_plain_library;
+pub use policy::{Policy, Suppression};
 
 use crate::inspect::InspectError;
 
@@ -72,6 +74,48 @@ pub fn find_rule(key: &str) -> Option<&'static Rule> {
         .find(|rule| rule.id.eq_ignore_ascii_case(key) || rule.name.eq_ignore_ascii_case(key))
 }
 
+/// [`find_rule`], or an error that names the key and the rule it was probably meant to be.
+pub fn lookup_rule(key: &str) -> Result<&'static Rule, UnknownRule> {
+    find_rule(key).ok_or_else(|| {
+        let names = RULES.iter().flat_map(|e| [e.rule.id, e.rule.name]);
+        let retired = RETIRED_RULE_IDS
+            .iter()
+            .any(|id| id.eq_ignore_ascii_case(key));
+        UnknownRule {
+            key: key.to_owned(),
+            retired,
+            // A retired id is no typo of its neighbour.
+            suggestion: (!retired)
+                .then(|| crate::near_miss::suggest(key, names))
+                .flatten(),
+        }
+    })
+}
+
+/// A rule id or name that names no rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownRule {
+    pub key: String,
+    /// An id that was used once and is no rule any more.
+    pub retired: bool,
+    pub suggestion: Option<&'static str>,
+}
+
+impl std::fmt::Display for UnknownRule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "unknown rule `{}`", self.key)?;
+        if self.retired {
+            f.write_str(" (a retired id)")?;
+        }
+        if let Some(suggestion) = self.suggestion {
+            write!(f, "; did you mean `{suggestion}`?")?;
+        }
+        f.write_str(" (`pyinit-check --list-rules` lists every rule)")
+    }
+}
+
+impl std::error::Error for UnknownRule {}
+
 /// Runs every rule; findings come out worst first, then in rule order. A malformed table met
 /// on the way is an error for the whole artifact: half a judgement is no verdict.
 pub fn judge(facts: &Facts) -> Result<Vec<Finding>, InspectError> {
@@ -105,5 +149,18 @@ mod tests {
             RULES.iter().all(|e| !RETIRED_RULE_IDS.contains(&e.rule.id)),
             "a retired id was reused"
         );
+    }
+
+    #[test]
+    fn an_unknown_rule_names_the_key_and_the_near_miss() {
+        let error = lookup_rule("missing-modul-hook").unwrap_err();
+        assert_eq!(error.suggestion, Some("missing-module-hook"));
+        assert!(
+            error.to_string().starts_with(
+                "unknown rule `missing-modul-hook`; did you mean `missing-module-hook`?"
+            )
+        );
+        assert!(lookup_rule("pyi007").unwrap_err().retired);
+        assert_eq!(lookup_rule("pyi001").unwrap().id, "PYI001");
     }
 }

@@ -39,7 +39,6 @@ pub fn render(out: &mut dyn Write, run: &RunOutcome, context: &Context) -> io::R
         .chain(run.entries.iter().flat_map(|entry| {
             entry
                 .findings()
-                .iter()
                 .map(move |finding| Annotation::Finding(entry, finding))
         }))
         .collect();

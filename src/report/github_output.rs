@@ -18,10 +18,16 @@ pub fn render_run(run: &RunOutcome, context: &Context) -> String {
         .filter_map(|entry| entry.stage.as_ref().and_then(StageOutcome::staged))
         .map(|path| path.display().to_string())
         .collect();
+    // Absolute: the upload step that reads it may run in another working directory.
     let sarif_file = context
         .sarif_file
         .as_ref()
-        .map(|path| path.display().to_string())
+        .map(|path| {
+            std::path::absolute(path)
+                .unwrap_or_else(|_| path.clone())
+                .display()
+                .to_string()
+        })
         .unwrap_or_default();
     render(&[
         ("result", run.result.id().to_string()),

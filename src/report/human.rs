@@ -51,6 +51,23 @@ pub fn render(out: &mut dyn Write, run: &RunOutcome, context: &Context) -> io::R
     }
     let totals = &run.totals;
     if context.verbose {
+        for entry in &run.entries {
+            for finding in entry
+                .all_findings()
+                .iter()
+                .filter(|f| f.suppressed.is_some())
+            {
+                let suppression = finding.suppressed.as_ref().map(ToString::to_string);
+                writeln!(
+                    out,
+                    "ignored: {}: {} {}: {}",
+                    printable(entry.path.display()),
+                    finding.rule.id,
+                    finding.rule.name,
+                    printable(suppression.unwrap_or_default())
+                )?;
+            }
+        }
         for unchecked in &run.unchecked {
             writeln!(
                 out,
@@ -83,9 +100,14 @@ pub fn render(out: &mut dyn Write, run: &RunOutcome, context: &Context) -> io::R
     if totals.nothing_to_check > 0 {
         counts.push(format!("{} with nothing to check", totals.nothing_to_check));
     }
+    let ignored = if totals.ignored > 0 {
+        format!(", {} ignored (-v lists them)", totals.ignored)
+    } else {
+        String::new()
+    };
     writeln!(
         out,
-        "{} artifact{} checked: {} ({} error{}, {} warning{})",
+        "{} artifact{} checked: {} ({} error{}, {} warning{}{ignored})",
         totals.entries,
         plural(totals.entries),
         counts.join(", "),
@@ -174,7 +196,7 @@ fn render_entry(out: &mut dyn Write, entry: &Entry, paint: &Paint) -> io::Result
             writeln!(out, "      {:<8} {status}", slice.arch)?;
         }
     }
-    for finding in &judged.findings {
+    for finding in entry.findings() {
         render_finding(out, entry, finding, paint)?;
     }
     Ok(())

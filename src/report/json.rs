@@ -45,6 +45,8 @@ struct Summary {
     errors: usize,
     warnings: usize,
     notes: usize,
+    /// Findings the policy ignores; listed with their `suppressed`, counted nowhere else.
+    ignored: usize,
     unchecked: usize,
 }
 
@@ -160,6 +162,14 @@ struct FindingJson<'a> {
     help: Option<&'a str>,
     slice: Option<&'a str>,
     locations: Vec<LocationJson<'a>>,
+    /// Why the policy ignores this finding; `null` when it counts.
+    suppressed: Option<SuppressedJson>,
+}
+
+#[derive(Serialize)]
+struct SuppressedJson {
+    kind: &'static str,
+    reason: String,
 }
 
 #[derive(Serialize)]
@@ -196,6 +206,7 @@ pub fn render(out: &mut dyn Write, run: &RunOutcome) -> io::Result<()> {
             errors: totals.errors,
             warnings: totals.warnings,
             notes: totals.notes,
+            ignored: totals.ignored,
             unchecked: totals.unchecked,
         },
         artifacts: run.entries.iter().map(artifact).collect(),
@@ -245,7 +256,7 @@ fn artifact(entry: &Entry) -> ArtifactJson<'_> {
         slices: judged
             .map(|j| j.slices.iter().map(slice).collect())
             .unwrap_or_default(),
-        findings: entry.findings().iter().map(finding).collect(),
+        findings: entry.all_findings().iter().map(finding).collect(),
     }
 }
 
@@ -359,6 +370,10 @@ fn finding(finding: &Finding) -> FindingJson<'_> {
         help: finding.help.as_deref(),
         slice: finding.slice.as_deref(),
         locations: finding.locations.iter().map(location_json).collect(),
+        suppressed: finding.suppressed.as_ref().map(|s| SuppressedJson {
+            kind: s.id(),
+            reason: s.to_string(),
+        }),
     }
 }
 

@@ -34,7 +34,7 @@ pub fn document(outcome: &RunOutcome, root: &Path, category: Option<&str>) -> Va
         .iter()
         .flat_map(|entry| {
             entry
-                .findings()
+                .all_findings()
                 .iter()
                 .map(move |finding| result(entry, finding, root))
         })
@@ -175,6 +175,16 @@ fn result(entry: &Entry, finding: &Finding, root: &Path) -> Value {
     if !related.is_empty() {
         result["relatedLocations"] = Value::Array(related);
     }
+    // Present on every result: an empty list says "not suppressed", its absence "unknown".
+    // The policy lives outside the source, hence `external`.
+    result["suppressions"] = match &finding.suppressed {
+        Some(suppression) => json!([{
+            "kind": "external",
+            "status": "accepted",
+            "justification": suppression.to_string(),
+        }]),
+        None => json!([]),
+    };
     result
 }
 

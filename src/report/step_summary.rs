@@ -25,7 +25,7 @@ pub fn render(run: &RunOutcome, context: &Context, max_bytes: usize) -> String {
     let _ = writeln!(
         out,
         "{} artifact(s): {} passed, {} failed, {} could not be checked, {} with nothing to check; \
-         {} error(s), {} warning(s) (fail on: {}).\n",
+         {} error(s), {} warning(s), {} ignored (fail on: {}).\n",
         totals.entries,
         totals.passed,
         totals.failed,
@@ -33,6 +33,7 @@ pub fn render(run: &RunOutcome, context: &Context, max_bytes: usize) -> String {
         totals.nothing_to_check,
         totals.errors,
         totals.warnings,
+        totals.ignored,
         run.fail_on.id()
     );
     out.push_str("| Status | Artifact | Module | Hook |\n|---|---|---|---|\n");
@@ -163,6 +164,7 @@ mod tests {
             stage: StageMode::Isolate,
             lock_timeout: std::time::Duration::from_secs(1),
             fail_on: FailOn::Error,
+            policy: Default::default(),
         };
         let outcome = run(discovery, &settings, &mut |_| {});
         (dir, outcome)

@@ -345,10 +345,15 @@ check "run on a bad module: a step summary was written" '[ -s "$tmp/step_summary
 step "$root" run paths=fixtures/missing.so
 check "run on a missing file: exits 2 (could not run)" '[ "$status" = 2 ]'
 
+step "$root" run paths=fixtures/foo.so ignore=missing-module-hook sarif-file=
+check "run with ignore: the bad module's finding is ignored, exit 0, result=pass, counted as ignored" \
+  '[ "$status" = 0 ] && [ "$(output run result)" = pass ] && logged run "1 ignored" && ! grep -q "^::error" "$tmp/log.run"'
+
 step "$root" run "paths=$(printf '  fixtures/gnuhash.so\n\n  dir with space/gnuhash.so  \n')" \
   "python=$(printf '3.12 3.13\n3.14')" fail-on=warning sarif-file=
-check "run with lists: one argument per path (spaces kept) and per python version" \
-  'logged run "--fail-on=warning --python=3.12 --python=3.13 --python=3.14 -- fixtures/gnuhash.so dir\\ with\\ space/gnuhash.so"'
+# The inputs reach pyinit-check as PYINIT_* variables; on a runner it logs what they became.
+check "run with lists: one value per path (spaces kept) and per python version" \
+  'logged run "fail-on warning, stage isolate, python 3.12 3.13 3.14," && logged run "paths: \"fixtures/gnuhash.so\" \"dir with space/gnuhash.so\""'
 check "run with lists: both modules pass; empty sarif-file writes no SARIF" \
   '[ "$status" = 0 ] && [ -z "$(output run sarif-file)" ] && logged run "2 artifacts checked: 2 passed"'
 

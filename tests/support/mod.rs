@@ -1,6 +1,8 @@
 //! Shared helpers for the integration tests: run the real binary, find fixtures.
 #![allow(dead_code)]
 
+pub mod sarif;
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output};

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use super::CargoError;
 use super::toml_doc::{Keyed, TomlDoc, read_text};
 use crate::model::Location;
+use crate::near_miss::same_spelling;
 
 pub use crate::model::ConfigWarning;
 
@@ -134,12 +135,7 @@ fn near_misses(doc: &TomlDoc<'_>) -> Vec<ConfigWarning> {
 
 /// `module-name` however it is cased or separated: `module_name`, `modulename`, `moduleName`.
 fn is_module_name_spelling(key: &str) -> bool {
-    let squashed: String = key
-        .chars()
-        .filter(|c| !matches!(c, '-' | '_'))
-        .flat_map(char::to_lowercase)
-        .collect();
-    squashed == "modulename"
+    same_spelling(key, "module-name")
 }
 
 #[cfg(test)]
