@@ -81,6 +81,7 @@ pub enum Version {
 }
 
 /// `DT_SYMTAB` with the string table its names live in and, when present, `DT_VERSYM`.
+#[derive(Clone, Copy)]
 pub struct SymbolTable<'a> {
     pub symbols: Mapped<'a>,
     pub strings: Mapped<'a>,
@@ -124,11 +125,22 @@ impl<'a> SymbolTable<'a> {
         self.strings.c_str(symbol.st_name.into())
     }
 
+    /// How many entries `DT_SYMTAB` can hold before its segment (or the file) ends.
+    pub fn capacity(&self) -> u64 {
+        self.symbols.len() / Self::entry_size(self.is_64)
+    }
+
+    /// The raw `DT_VERSYM` entry of symbol `index`, when there is a version table.
+    pub fn versym(&self, index: u32) -> Result<Option<u16>, InspectError> {
+        self.versions
+            .map(|versions| versions.u16(u64::from(index) * 2))
+            .transpose()
+    }
+
     pub fn version(&self, index: u32) -> Result<Version, InspectError> {
-        let Some(versions) = &self.versions else {
+        let Some(versym) = self.versym(index)? else {
             return Ok(Version::Unversioned);
         };
-        let versym = versions.u16(u64::from(index) * 2)?;
         // Indexes 0 (local) and 1 (global, the base version) name no version at all.
         Ok(
             match (versym & !VERSYM_HIDDEN, versym & VERSYM_HIDDEN != 0) {

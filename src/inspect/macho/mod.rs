@@ -44,6 +44,8 @@ pub fn open_thin(bytes: &[u8]) -> Result<Slice<'_>, InspectError> {
         arch: header.arch_name(),
         kind: header.object_kind(),
         exports,
+        // Not read yet: the module is judged as importing nothing.
+        imports: None,
     })
 }
 

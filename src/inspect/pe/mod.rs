@@ -41,6 +41,8 @@ pub fn open(bytes: &[u8]) -> Result<Slice<'_>, InspectError> {
         arch,
         kind,
         exports,
+        // Not read yet: the module is judged as importing nothing.
+        imports: None,
     })
 }
 
