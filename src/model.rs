@@ -7,7 +7,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::python::PythonTargets;
+use crate::python::{PythonTargets, StableAbi};
 
 /// A place a finding points at: a source line or a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,6 +56,8 @@ impl fmt::Display for NameSource {
 pub enum VersionSource {
     CommandLine,
     FileSuffix,
+    /// The wheel's file name (`cp312-cp312`, `cp38-abi3`).
+    WheelTag,
     None,
 }
 
@@ -117,6 +119,9 @@ pub struct ModuleIdentity {
     pub overridden: Option<String>,
     pub python: PythonTargets,
     pub python_source: VersionSource,
+    /// For an `.abi3`/`.abi3t` file: the stable-ABI promise it makes (its suffix says so even
+    /// when `--python` names the versions).
+    pub stable_abi: Option<StableAbi>,
 }
 
 /// One thing to check: where its bytes are, and what module it must be.

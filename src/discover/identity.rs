@@ -4,9 +4,10 @@
 #[cfg(doc)]
 use super::file_name::parse_module_file_name;
 use super::file_name::{ModuleFileName, guess_module_of_unimportable};
+use super::wheel_tags::WheelTags;
 use crate::hook::last_component;
 use crate::model::{ModuleIdentity, NameSource, VersionSource};
-use crate::python::{PythonTargets, PythonVersion};
+use crate::python::{FloorSource, PythonTargets, PythonVersion, StableAbi};
 
 /// What the user said about every artifact.
 #[derive(Debug, Clone, Default)]
@@ -27,6 +28,7 @@ pub fn identify(
     options: &IdentityOptions,
 ) -> ModuleIdentity {
     let (python, python_source) = python_targets(parsed.as_ref(), options);
+    let stable_abi = stable_abi(parsed.as_ref(), options);
     let importable_file_name = parsed.is_some();
     let (carried, imported_as) = match parsed {
         Some(parsed) if carries_module(file_name, &parsed) => (Some(parsed), None),
@@ -57,7 +59,43 @@ pub fn identify(
         overridden,
         python,
         python_source,
+        stable_abi,
     }
+}
+
+/// What a wheel's file name adds to a member's identity: the versions of a member whose own
+/// name names none, and the floor of an abi3 member that `--python` gave none.
+pub fn apply_wheel_tags(identity: &mut ModuleIdentity, tags: &WheelTags) {
+    if identity.python == PythonTargets::Unknown && !tags.versions.is_empty() {
+        identity.python = PythonTargets::Versions(tags.versions.clone());
+        identity.python_source = VersionSource::WheelTag;
+    }
+    if let Some(stable) = identity.stable_abi.as_mut()
+        && stable.floor.is_none()
+        && let Some(floor) = tags.abi3_floor
+    {
+        stable.floor = Some(floor);
+        stable.floor_source = FloorSource::WheelTag;
+    }
+}
+
+/// An `.abi3`/`.abi3t` suffix makes the stable-ABI promise; `--python` names its floor.
+fn stable_abi(parsed: Option<&ModuleFileName>, options: &IdentityOptions) -> Option<StableAbi> {
+    let free_threaded = match parsed.map(|parsed| &parsed.python) {
+        Some(PythonTargets::Abi3) => false,
+        Some(PythonTargets::Abi3t) => true,
+        _ => return None,
+    };
+    let floor = options.python.iter().min().copied();
+    Some(StableAbi {
+        free_threaded,
+        floor,
+        floor_source: if floor.is_some() {
+            FloorSource::CommandLine
+        } else {
+            FloorSource::Unknown
+        },
+    })
 }
 
 /// Whether the file name itself says which module CPython imports: every importable name
@@ -123,6 +161,58 @@ mod tests {
         assert_eq!(identity.overridden.as_deref(), Some("string_sum"));
         let agreeing = identify("foo.abi3.so", None, &with_name("pkg.foo"));
         assert_eq!(agreeing.overridden, None);
+    }
+
+    #[test]
+    fn an_abi3_suffix_promises_the_stable_abi_from_a_floor() {
+        let python = |versions: &[&str]| IdentityOptions {
+            module_name: None,
+            python: versions.iter().map(|v| v.parse().unwrap()).collect(),
+        };
+        let plain = identify("foo.abi3.so", None, &python(&[]));
+        assert_eq!(
+            plain.stable_abi,
+            Some(StableAbi {
+                free_threaded: false,
+                floor: None,
+                floor_source: FloorSource::Unknown
+            })
+        );
+        let named = identify("foo.abi3.so", None, &python(&["3.12", "3.9"]));
+        let stable = named.stable_abi.unwrap();
+        assert_eq!(
+            (stable.floor, stable.floor_source),
+            (Some("3.9".parse().unwrap()), FloorSource::CommandLine)
+        );
+        assert_eq!(
+            identify("foo.cpython-312-x86_64-linux-gnu.so", None, &python(&[])).stable_abi,
+            None
+        );
+    }
+
+    #[test]
+    fn wheel_tags_fill_what_the_member_and_command_line_leave_open() {
+        let tags = WheelTags {
+            versions: vec!["3.12".parse().unwrap()],
+            abi3_floor: Some("3.8".parse().unwrap()),
+        };
+        let mut abi3 = identify("foo.abi3.so", None, &IdentityOptions::default());
+        apply_wheel_tags(&mut abi3, &tags);
+        let stable = abi3.stable_abi.unwrap();
+        assert_eq!(
+            (stable.floor, stable.floor_source),
+            (Some("3.8".parse().unwrap()), FloorSource::WheelTag)
+        );
+        assert_eq!(abi3.python, PythonTargets::Abi3);
+        let mut untagged = identify("foo.so", None, &IdentityOptions::default());
+        apply_wheel_tags(&mut untagged, &tags);
+        assert_eq!(
+            (untagged.python, untagged.python_source),
+            (
+                PythonTargets::Versions(vec!["3.12".parse().unwrap()]),
+                VersionSource::WheelTag
+            )
+        );
     }
 
     #[test]

@@ -283,6 +283,7 @@ fn version_source(source: VersionSource) -> &'static str {
     match source {
         VersionSource::CommandLine => "command-line",
         VersionSource::FileSuffix => "file-suffix",
+        VersionSource::WheelTag => "wheel-tag",
         VersionSource::None => "none",
     }
 }
