@@ -69,27 +69,8 @@ fn interpreter(minor: u16) -> Option<PathBuf> {
     found.pop()
 }
 
-/// Builds `<dir>/<module>.so` binding `symbol` (weakly when asked).
 fn build(dir: &Path, module: &str, symbol: &str, weak: bool) -> PathBuf {
-    let source = dir.join(format!("{module}.c"));
-    let attribute = if weak { "__attribute__((weak)) " } else { "" };
-    std::fs::write(
-        &source,
-        format!(
-            "{attribute}extern char {symbol};\n\
-             void *PyInit_{module}(void) {{ void *volatile bound = (void *)&{symbol}; (void)bound; return 0; }}\n"
-        ),
-    )
-    .unwrap();
-    let output = dir.join(format!("{module}.so"));
-    let status = Command::new("gcc")
-        .args(["-shared", "-fPIC", "-O0", "-o"])
-        .arg(&output)
-        .arg(&source)
-        .status()
-        .expect("gcc runs");
-    assert!(status.success(), "gcc failed on {symbol}");
-    output
+    support::build_c_module(dir, module, &format!("{module}.so"), &[(symbol, weak)])
 }
 
 /// Imports `path` as `module` with `python`: `Ok(true)` if every symbol bound (the hook ran),
@@ -143,8 +124,8 @@ fn cpython_refuses_exactly_the_modules_pyinit_check_fails() {
         println!("SKIPPED: the oracle builds x86_64 ELF modules for x86_64 Linux interpreters");
         return;
     }
-    if Command::new("gcc").arg("--version").output().is_err() {
-        return skip("gcc is not installed");
+    if !support::have_gcc("the C-API oracle") {
+        return;
     }
     let interpreters: Vec<(u16, PathBuf)> = MINORS
         .iter()
@@ -172,10 +153,13 @@ fn cpython_refuses_exactly_the_modules_pyinit_check_fails() {
 
     let mut agreed = 0;
     let mut refused = 0;
+    let mut outcomes: Vec<Vec<(u16, bool)>> = Vec::new();
     for (module, path, symbol) in &cases {
+        let mut per_version = Vec::new();
         for (minor, python) in &interpreters {
             let loaded = imports(python, module, path)
                 .unwrap_or_else(|e| panic!("{symbol} on 3.{minor}: unexpected import result: {e}"));
+            per_version.push((*minor, loaded));
             let passes = pyinit_check_passes(path, *minor);
             assert_eq!(
                 passes,
@@ -191,6 +175,7 @@ fn cpython_refuses_exactly_the_modules_pyinit_check_fails() {
             agreed += 1;
             refused += usize::from(!loaded);
         }
+        outcomes.push(per_version);
     }
     println!(
         "C-API oracle: {agreed} verdicts agree ({} modules × {} interpreters; {refused} imports refused)",
@@ -199,4 +184,43 @@ fn cpython_refuses_exactly_the_modules_pyinit_check_fails() {
     );
     // The set must exercise both outcomes, or it proves nothing.
     assert!(refused > 0 && refused < agreed);
+
+    // The same modules as `.abi3.so` members of `cp3F-abi3` wheels: PYI011 must report an
+    // error exactly when some interpreter at or above the floor refused the import.
+    let mut abi3_agreed = 0;
+    for floor in [8u16, 10, 12] {
+        for ((module, path, symbol), per_version) in cases.iter().zip(&outcomes) {
+            let wheel = dir
+                .path()
+                .join(format!("{module}-1.0-cp3{floor}-abi3-linux_x86_64.whl"));
+            support::write_wheel(
+                &wheel,
+                &[(&format!("{module}.abi3.so"), std::fs::read(path).unwrap())],
+            );
+            let refused_from_floor = per_version
+                .iter()
+                .any(|(minor, loaded)| *minor >= floor && !loaded);
+            let output = run(&[wheel.to_str().unwrap()]);
+            let text = stdout(&output);
+            let error = text.contains("error[PYI011");
+            assert_eq!(
+                error,
+                refused_from_floor,
+                "{symbol} in a cp3{floor}-abi3 wheel: an interpreter from the floor on {} the import, but pyinit-check {}:\n{text}",
+                if refused_from_floor {
+                    "refused"
+                } else {
+                    "accepted"
+                },
+                if error {
+                    "reports an error"
+                } else {
+                    "does not"
+                }
+            );
+            assert_eq!(code(&output) != 0, error, "{text}");
+            abi3_agreed += 1;
+        }
+    }
+    println!("C-API oracle, abi3: {abi3_agreed} wheel verdicts agree (3 floors)");
 }

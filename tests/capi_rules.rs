@@ -1,0 +1,205 @@
+//! Crafted modules for PYI010 and PYI011: each gives exactly its finding, and what must not be
+//! flagged (weak references, stable symbols, interpreters nothing is known of) is not.
+
+mod support;
+
+use std::path::Path;
+
+use serde_json::Value;
+use support::{build_c_module, have_gcc, run, write_wheel};
+
+/// `(rule id, severity, message)` of every finding for `args`.
+fn findings(args: &[&str]) -> Vec<(String, String, String)> {
+    let mut full = vec!["--format", "json"];
+    full.extend_from_slice(args);
+    let output = run(&full);
+    let report: Value = serde_json::from_slice(&output.stdout).expect("JSON report");
+    report["artifacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|artifact| artifact["findings"].as_array().unwrap().clone())
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap().to_string(),
+                f["severity"].as_str().unwrap().to_string(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn ids(found: &[(String, String, String)]) -> Vec<(&str, &str)> {
+    found
+        .iter()
+        .map(|(id, severity, _)| (id.as_str(), severity.as_str()))
+        .collect()
+}
+
+fn module(dir: &Path, file_name: &str, symbols: &[(&str, bool)]) -> String {
+    let module = file_name.split('.').next().unwrap();
+    build_c_module(dir, module, file_name, symbols)
+        .to_string_lossy()
+        .into_owned()
+}
+
+#[test]
+fn a_symbol_missing_from_the_tagged_version_is_an_error() {
+    if !have_gcc("the PYI010 tests") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let tagged = module(
+        dir.path(),
+        "cm.cpython-38-x86_64-linux-gnu.so",
+        &[("PyCMethod_New", false), ("PyObject_GetAttr", false)],
+    );
+    let found = findings(&[&tagged]);
+    assert_eq!(ids(&found), [("PYI010", "error")]);
+    assert!(found[0].2.contains(
+        "imports `PyCMethod_New`, which CPython 3.8 does not export (first exported by CPython 3.9)"
+    ));
+    // The same file declared for 3.9+ is fine; 3.14 is known only through the stable ABI,
+    // which says nothing of PyCMethod_New: no verdict, so no finding.
+    assert!(findings(&["--python", "3.9", "--python", "3.14", &tagged]).is_empty());
+}
+
+#[test]
+fn a_weak_reference_is_not_counted() {
+    if !have_gcc("the PYI010 tests") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let weak = module(
+        dir.path(),
+        "wk.cpython-38-x86_64-linux-gnu.so",
+        &[("PyCMethod_New", true)],
+    );
+    assert!(findings(&[&weak]).is_empty());
+}
+
+#[test]
+fn unknown_targets_get_the_importable_range() {
+    if !have_gcc("the PYI010 tests") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let untagged = module(
+        dir.path(),
+        "rg.so",
+        &[("Py_NewRef", false), ("_PyArg_ParseStack_SizeT", false)],
+    );
+    let found = findings(&[&untagged]);
+    assert_eq!(ids(&found), [("PYI010", "warning")]);
+    assert!(
+        found[0]
+            .2
+            .contains("imports on CPython 3.10–3.12 only (of 3.8–3.13)"),
+        "{}",
+        found[0].2
+    );
+}
+
+/// PyO3 #5722: a free-threaded build's `PyUnstable_Module_SetGIL` on a GIL interpreter.
+#[test]
+fn a_free_threaded_only_symbol_fails_on_gil_builds() {
+    if !have_gcc("the PYI010 tests") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let gil = module(
+        dir.path(),
+        "ft.cpython-313-x86_64-linux-gnu.so",
+        &[("PyUnstable_Module_SetGIL", false)],
+    );
+    let found = findings(&[&gil]);
+    assert_eq!(ids(&found), [("PYI010", "error")]);
+    assert!(found[0].2.contains("first exported by CPython 3.13t"));
+    assert!(findings(&["--python", "3.13t", &gil]).is_empty());
+}
+
+#[test]
+fn many_missing_symbols_fold_into_one_finding() {
+    if !have_gcc("the PYI010 tests") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let symbols = [
+        "PyCMethod_New",
+        "Py_NewRef",
+        "Py_XNewRef",
+        "PyType_GetModuleByDef",
+        "PyUnstable_Code_New",
+        "PyDict_GetItemRef",
+        "PyList_GetItemRef",
+    ];
+    let strong: Vec<(&str, bool)> = symbols.iter().map(|s| (*s, false)).collect();
+    let many = module(dir.path(), "mn.cpython-38-x86_64-linux-gnu.so", &strong);
+    let found = findings(&[&many]);
+    assert_eq!(found.len(), 6);
+    assert!(found[5].2.contains("imports 2 more CPython symbols"));
+}
+
+#[test]
+fn abi3_findings_follow_the_floor() {
+    if !have_gcc("the PYI011 tests") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = module(
+        dir.path(),
+        "ab.abi3.so",
+        &[
+            ("PyObject_GetAttr", false),
+            ("PyType_GetModuleByDef", false),
+            ("_PyObject_GetMethod", false),
+        ],
+    );
+    let wheel = |floor: &str| {
+        let path = dir
+            .path()
+            .join(format!("ab-1.0-{floor}-abi3-linux_x86_64.whl"));
+        write_wheel(&path, &[("ab.abi3.so", std::fs::read(&file).unwrap())]);
+        path.to_string_lossy().into_owned()
+    };
+    // cp311: PyType_GetModuleByDef exists from 3.11 but joined the stable ABI in 3.13;
+    // _PyObject_GetMethod was never in it.
+    let found = findings(&[&wheel("cp311")]);
+    assert_eq!(ids(&found), [("PYI011", "warning"), ("PYI011", "warning")]);
+    assert!(found[0].2.contains("`PyType_GetModuleByDef`, which joined the stable ABI in 3.13, after its floor 3.11 (from the wheel tag)"));
+    assert!(
+        found[1]
+            .2
+            .contains("`_PyObject_GetMethod`, which is not in the stable ABI")
+    );
+    // cp38: CPython 3.8–3.10 lack PyType_GetModuleByDef, so the promise is already broken.
+    let found = findings(&[&wheel("cp38")]);
+    assert_eq!(found[0].0, "PYI011");
+    assert_eq!(found[0].1, "error");
+    assert!(
+        found[0]
+            .2
+            .contains("which CPython 3.8–3.10 does not export")
+    );
+    // --python names the floor for a bare file; PYI010 stays silent for abi3 modules.
+    let found = findings(&["--python", "3.13", &file]);
+    assert_eq!(ids(&found), [("PYI011", "warning")]);
+}
+
+#[test]
+fn abi3t_gets_warnings_never_errors() {
+    if !have_gcc("the PYI011 tests") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = module(
+        dir.path(),
+        "at.abi3t.so",
+        &[
+            ("_PyArg_ParseStack_SizeT", false),
+            ("PyObject_GetAttr", false),
+        ],
+    );
+    let found = findings(&[&file]);
+    assert_eq!(ids(&found), [("PYI011", "warning")]);
+}
