@@ -12,7 +12,7 @@
 
 mod table;
 
-use crate::python::PythonVersion;
+use crate::python::{PythonVersion, describe_versions};
 
 pub use table::LIBRARY_MINORS;
 
@@ -140,6 +140,21 @@ impl Row {
         })
     }
 
+    /// Where the symbol is known to exist, for messages: the library columns that export it
+    /// (`CPython 3.9–3.13`), else the oldest build known to export it.
+    pub fn describe_exporters(&self) -> String {
+        let exporters: Vec<PythonVersion> = exactly_known_versions()
+            .filter(|v| self.library_bit(v.minor) == Some(true))
+            .collect();
+        if !exporters.is_empty() {
+            return format!("exported by CPython {}", describe_versions(&exporters));
+        }
+        match self.first_exported_by() {
+            Some(first) => format!("exported from CPython {first} on"),
+            None => "exported by no CPython build pyinit-check knows".into(),
+        }
+    }
+
     /// Where the symbol stands for an abi3 module whose floor is 3.`floor`.
     pub fn stable_status(&self, floor: u16) -> StableStatus {
         match self.stable_since() {
@@ -208,6 +223,16 @@ mod tests {
         assert_eq!(
             row("Py_NewRef").unwrap().first_exported_by(),
             Some(v("3.10"))
+        );
+        assert_eq!(
+            row("PyCFunction_New").unwrap().describe_exporters(),
+            "exported by CPython 3.8, 3.10–3.13"
+        );
+        assert_eq!(
+            row("PyUnstable_Module_SetGIL")
+                .unwrap()
+                .describe_exporters(),
+            "exported from CPython 3.13t on"
         );
     }
 

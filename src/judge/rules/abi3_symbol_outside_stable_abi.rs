@@ -142,10 +142,7 @@ fn floor_source(stable: &StableAbi) -> &'static str {
 }
 
 fn availability(import: &CpythonImport, floor: PythonVersion) -> String {
-    let first = match import.row.first_exported_by() {
-        Some(first) => format!("first exported by CPython {first}"),
-        None => "exported by no CPython build pyinit-check knows".into(),
-    };
+    let first = import.row.describe_exporters();
     let stable = match import.row.stable_status(floor.minor) {
         StableStatus::Stable => "in the stable ABI".to_string(),
         StableStatus::AddedAfterFloor(since) => format!("stable only from 3.{since}"),

@@ -69,11 +69,8 @@ fn lacking(import: &CpythonImport, targets: &[PythonVersion]) -> Vec<PythonVersi
         .collect()
 }
 
-fn first_exported(import: &CpythonImport) -> String {
-    match import.row.first_exported_by() {
-        Some(first) => format!("first exported by CPython {first}"),
-        None => "exported by none of the CPython builds pyinit-check knows".into(),
-    }
+fn exporters(import: &CpythonImport) -> String {
+    import.row.describe_exporters()
 }
 
 fn against_targets(
@@ -97,7 +94,7 @@ fn against_targets(
                 "{prefix}Module `{module}` imports `{name}`, which CPython {versions} does not export ({first}): importing it there fails with `undefined symbol: {name}`.",
                 name = import.name,
                 versions = describe_versions(lacking),
-                first = first_exported(import),
+                first = exporters(import),
             );
             Finding::new(&RULE, message)
                 .help("Build a separate module for the interpreters that lack it, or stop using the symbol.")
@@ -162,7 +159,7 @@ fn importable_range(
                 "`{}` is missing from {} ({})",
                 import.name,
                 describe_versions(lacking),
-                first_exported(import)
+                exporters(import)
             )
         })
         .collect();
