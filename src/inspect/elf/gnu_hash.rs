@@ -116,8 +116,9 @@ impl<'a> GnuHash<'a> {
         Err(InspectError::Malformed(UNTERMINATED_CHAIN))
     }
 
-    /// How many dynamic symbols the object has: the unhashed ones below `symoffset` (the
-    /// undefined ones, where linkers put them) and every one a chain reaches.
+    /// How many dynamic symbols the object has: the unhashed ones below `symoffset` and every
+    /// one a chain reaches. References are usually unhashed, but not always: GNU ld hashes an
+    /// executable's undefined `__cxa_finalize` (tests/fixtures/elf/pie.so), so both count.
     pub fn symbol_count(&self) -> Result<u32, InspectError> {
         Ok(self.hashed_symbols()?.end.max(self.symoffset))
     }

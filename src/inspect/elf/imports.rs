@@ -4,7 +4,8 @@
 //! The loader binds exactly these when it relocates the object (glibc `_dl_relocate_object`,
 //! each reference resolved by `_dl_lookup_symbol_x`): a strong one no object defines fails
 //! the `dlopen` with "undefined symbol", a weak one is bound to null. Only `DT_SYMTAB`, its
-//! strings and the two version tables are read; `.symtab` and debug sections never are.
+//! strings and the two version tables are read; `.symtab` and debug sections never are. The
+//! walk is one pass over `DT_SYMTAB` (a few bytes per symbol; names only of undefined ones).
 
 use goblin::elf::section_header::SHN_UNDEF;
 use goblin::elf::sym::{STB_GLOBAL, STB_GNU_UNIQUE, STB_WEAK, st_bind};
@@ -100,11 +101,11 @@ impl ElfImports<'_> {
 impl ImportTable for ElfImports<'_> {
     fn imported_symbols(&self) -> Result<Vec<ImportedSymbol>, InspectError> {
         let needs = self.version_needs()?;
-        let count = u64::from(self.hash.symbol_count()?).min(self.symbols.capacity());
+        // Never past what DT_SYMTAB's segment holds, whatever the hash table claims.
+        let count = u64::from(self.hash.symbol_count()?).min(self.symbols.capacity()) as u32;
         let mut imports = Vec::new();
         // Index 0 is the null symbol (STN_UNDEF).
         for index in 1..count {
-            let index = index as u32;
             let symbol = self.symbols.symbol(index)?;
             if u32::from(symbol.st_shndx) != SHN_UNDEF {
                 continue;

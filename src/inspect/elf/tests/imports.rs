@@ -43,7 +43,9 @@ fn weak_references() {
 }
 
 /// A position-independent executable asks glibc for versioned symbols; `readelf -V` shows
-/// `.gnu.version_r` naming libc.so.6 with GLIBC_2.2.5 and GLIBC_2.34.
+/// `.gnu.version_r` naming libc.so.6 with GLIBC_2.2.5 and GLIBC_2.34. Its `__cxa_finalize`
+/// is an undefined symbol GNU ld put in the hashed part (index 9, above `symoffset`): a walk
+/// of the unhashed head alone would miss it.
 #[test]
 fn versions_come_from_the_version_needs() {
     let found = imports("pie.so");
