@@ -203,3 +203,89 @@ fn abi3t_gets_warnings_never_errors() {
     let found = findings(&[&file]);
     assert_eq!(ids(&found), [("PYI011", "warning")]);
 }
+
+/// Runs `program` with LLVM 14's tools first on PATH (Debian keeps `llvm-dlltool` there).
+fn llvm(program: &str) -> std::process::Command {
+    let mut command = std::process::Command::new(program);
+    let path = std::env::var("PATH").unwrap_or_default();
+    command.env("PATH", format!("/usr/lib/llvm-14/bin:{path}"));
+    command
+}
+
+/// PE: the import directory names the DLL; a missing export fails `LoadLibraryExW`. A
+/// Windows-only stable symbol, absent from every Linux library the table was read from, must
+/// not be reported for a DLL import.
+#[test]
+fn pe_imports_from_the_python_dll_are_judged() {
+    let tools = ["clang", "lld-link", "llvm-dlltool"];
+    if tools
+        .iter()
+        .any(|tool| llvm(tool).arg("--version").output().is_err())
+    {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "the PE import test needs clang, lld-link and llvm-dlltool under CI"
+        );
+        println!("SKIPPED: clang, lld-link or llvm-dlltool is missing");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name);
+    let symbols = [
+        "PyCMethod_New",
+        "PyObject_GetAttr",
+        "PyErr_SetFromWindowsErr",
+    ];
+    let mut source = String::new();
+    for symbol in symbols {
+        source.push_str(&format!("__declspec(dllimport) extern char {symbol};\n"));
+    }
+    source.push_str("__declspec(dllexport) void *PyInit_pe(void) { void *volatile p;");
+    for symbol in symbols {
+        source.push_str(&format!(" p = &{symbol};"));
+    }
+    source.push_str(" (void)p; return 0; }\n");
+    std::fs::write(path("pe.c"), source).unwrap();
+    std::fs::write(
+        path("python38.def"),
+        format!("LIBRARY python38.dll\nEXPORTS\n{}\n", symbols.join("\n")),
+    )
+    .unwrap();
+    let ok = |command: &mut std::process::Command| {
+        assert!(command.status().expect("runs").success(), "{command:?}");
+    };
+    ok(llvm("llvm-dlltool")
+        .args(["-m", "i386:x86-64", "-d"])
+        .arg(path("python38.def"))
+        .arg("-l")
+        .arg(path("python38.lib")));
+    ok(llvm("clang")
+        .args(["--target=x86_64-pc-windows-msvc", "-O0", "-c"])
+        .arg(path("pe.c"))
+        .arg("-o")
+        .arg(path("pe.o")));
+    let pyd = path("pe.cp38-win_amd64.pyd");
+    ok(llvm("lld-link")
+        .args([
+            "/nologo",
+            "/nodefaultlib",
+            "/noentry",
+            "/dll",
+            "/machine:x64",
+        ])
+        .arg(path("pe.o"))
+        .arg(path("python38.lib"))
+        .arg(format!("/out:{}", pyd.display())));
+    let found = findings(&[pyd.to_str().unwrap()]);
+    assert_eq!(ids(&found), [("PYI010", "error")]);
+    assert!(
+        found[0]
+            .2
+            .contains("imports `PyCMethod_New`, which CPython 3.8 does not export")
+    );
+    assert!(
+        found[0]
+            .2
+            .contains("The specified procedure could not be found")
+    );
+}

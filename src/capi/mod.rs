@@ -83,6 +83,20 @@ impl Row {
         self.flags & ABI_ONLY != 0
     }
 
+    /// Exists only on Windows (`ifdef = 'MS_WINDOWS'` in the stable ABI manifest).
+    pub fn windows_only(&self) -> bool {
+        self.flags & WINDOWS_ONLY != 0
+    }
+
+    /// What the stable ABI alone says of `version`: exported from the version that added
+    /// the symbol on, unknown otherwise (for builds no library of was read).
+    pub fn on_stable_abi(&self, version: PythonVersion) -> Availability {
+        match self.stable_since() {
+            Some(since) if version.minor >= since => Availability::Exported,
+            _ => Availability::Unknown,
+        }
+    }
+
     /// Whether every build of a version at or after `stable_since` exports it (no feature
     /// macro such as `MS_WINDOWS` limits it).
     fn stable_everywhere_from(&self) -> Option<u16> {

@@ -64,11 +64,26 @@ pub fn identify(
 }
 
 /// What a wheel's file name adds to a member's identity: the versions of a member whose own
-/// name names none, and the floor of an abi3 member that `--python` gave none.
+/// name names none, and the floor of an abi3 member that `--python` gave none. On Windows an
+/// abi3 module is a plain `.pyd`, so there the wheel tag alone makes the stable-ABI promise.
 pub fn apply_wheel_tags(identity: &mut ModuleIdentity, tags: &WheelTags) {
-    if identity.python == PythonTargets::Unknown && !tags.versions.is_empty() {
-        identity.python = PythonTargets::Versions(tags.versions.clone());
-        identity.python_source = VersionSource::WheelTag;
+    if identity.python == PythonTargets::Unknown {
+        if let Some(floor) = tags.abi3_floor {
+            identity.python = if tags.abi3t_only {
+                PythonTargets::Abi3t
+            } else {
+                PythonTargets::Abi3
+            };
+            identity.python_source = VersionSource::WheelTag;
+            identity.stable_abi = Some(StableAbi {
+                free_threaded: tags.abi3t_only,
+                floor: Some(floor),
+                floor_source: FloorSource::WheelTag,
+            });
+        } else if !tags.versions.is_empty() {
+            identity.python = PythonTargets::Versions(tags.versions.clone());
+            identity.python_source = VersionSource::WheelTag;
+        }
     }
     if let Some(stable) = identity.stable_abi.as_mut()
         && stable.floor.is_none()
@@ -194,10 +209,15 @@ mod tests {
     fn wheel_tags_fill_what_the_member_and_command_line_leave_open() {
         let tags = WheelTags {
             versions: vec!["3.12".parse().unwrap()],
+            abi3_floor: None,
+            abi3t_only: false,
+        };
+        let abi3_tags = WheelTags {
             abi3_floor: Some("3.8".parse().unwrap()),
+            ..WheelTags::default()
         };
         let mut abi3 = identify("foo.abi3.so", None, &IdentityOptions::default());
-        apply_wheel_tags(&mut abi3, &tags);
+        apply_wheel_tags(&mut abi3, &abi3_tags);
         let stable = abi3.stable_abi.unwrap();
         assert_eq!(
             (stable.floor, stable.floor_source),
@@ -213,6 +233,18 @@ mod tests {
                 VersionSource::WheelTag
             )
         );
+    }
+
+    #[test]
+    fn a_pyd_in_an_abi3_wheel_makes_the_stable_abi_promise() {
+        let tags = WheelTags {
+            abi3_floor: Some("3.11".parse().unwrap()),
+            ..WheelTags::default()
+        };
+        let mut pyd = identify("_rust.pyd", None, &IdentityOptions::default());
+        apply_wheel_tags(&mut pyd, &tags);
+        assert_eq!(pyd.python, PythonTargets::Abi3);
+        assert_eq!(pyd.stable_abi.unwrap().floor, Some("3.11".parse().unwrap()));
     }
 
     #[test]

@@ -17,6 +17,8 @@ pub struct WheelTags {
     pub versions: Vec<PythonVersion>,
     /// The oldest CPython named beside an `abi3`/`abi3t` abi tag: the stable-ABI floor.
     pub abi3_floor: Option<PythonVersion>,
+    /// The only stable ABI named is `abi3t` (free-threaded, PEP 803).
+    pub abi3t_only: bool,
 }
 
 /// The tags of `path`'s file name; `None` when it is no wheel name or names no CPython.
@@ -32,7 +34,9 @@ pub fn wheel_tags(path: &Path) -> Option<WheelTags> {
         .filter_map(|tag| version_tag(tag.strip_prefix("cp")?))
         .collect();
     let mut tags = WheelTags::default();
-    for abi in abi.split('.') {
+    let abis: Vec<&str> = abi.split('.').collect();
+    tags.abi3t_only = abis.contains(&"abi3t") && !abis.contains(&"abi3");
+    for abi in abis {
         if abi == "abi3" || abi == "abi3t" {
             tags.abi3_floor = pythons.iter().min().copied();
         } else if let Some(version) = abi.strip_prefix("cp").and_then(version_tag)
@@ -62,7 +66,8 @@ mod tests {
             tags("numpy-2.4.6-cp312-cp312-manylinux_2_27_x86_64.manylinux_2_28_x86_64.whl"),
             Some(WheelTags {
                 versions: vec![v("3.12")],
-                abi3_floor: None
+                abi3_floor: None,
+                abi3t_only: false,
             })
         );
         assert_eq!(

@@ -122,7 +122,7 @@ pub struct Slice<'a> {
     /// `Err` when the image has no table the loader could search at all.
     pub exports: Result<Box<dyn ExportTable + 'a>, Unsearchable>,
     /// `None` when the image has no import table this crate reads (no dynamic section, or a
-    /// format whose imports are not read yet: Mach-O and PE); it then imports nothing.
+    /// format whose imports are not read yet: Mach-O); it then imports nothing.
     pub imports: Option<Box<dyn ImportTable + 'a>>,
 }
 

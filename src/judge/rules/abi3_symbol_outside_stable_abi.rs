@@ -4,7 +4,7 @@
 
 use crate::capi::{self, Availability, StableStatus};
 use crate::inspect::InspectError;
-use crate::judge::cpython_imports::{CpythonImport, cpython_imports};
+use crate::judge::cpython_imports::{CpythonImport, cpython_imports, load_failure};
 use crate::judge::{Facts, Finding, Rule, Severity};
 use crate::python::{FloorSource, PythonVersion, StableAbi, describe_versions};
 
@@ -49,10 +49,11 @@ pub fn check(facts: &Facts) -> Result<Vec<Finding>, InspectError> {
                 Verdict::Absent(lacking) => Finding::new(
                     &RULE,
                     format!(
-                        "{prefix}abi3 module `{module}` imports `{}`, which CPython {} does not export ({}): importing it there fails with `undefined symbol`.",
+                        "{prefix}abi3 module `{module}` imports `{}`, which CPython {} does not export ({}): importing it there fails with {}.",
                         import.name,
                         describe_versions(&lacking),
                         availability(import, floor),
+                        load_failure(facts.format(), &import.name),
                     ),
                 ),
                 Verdict::NotStable => Finding::new(
@@ -96,7 +97,7 @@ fn judge(import: &CpythonImport, stable: &StableAbi, floor: PythonVersion) -> Ve
     // Free-threaded builds are known only through the stable ABI: no absence is certain.
     if !stable.free_threaded {
         let lacking: Vec<PythonVersion> = capi::exactly_known_versions()
-            .filter(|v| v.minor >= floor.minor && import.row.on(*v) == Availability::Missing)
+            .filter(|v| v.minor >= floor.minor && import.on(*v) == Availability::Missing)
             .collect();
         if !lacking.is_empty() {
             return Verdict::Absent(lacking);

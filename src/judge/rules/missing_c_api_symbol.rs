@@ -7,7 +7,7 @@
 
 use crate::capi::{self, Availability};
 use crate::inspect::{InspectError, SliceView};
-use crate::judge::cpython_imports::{CpythonImport, cpython_imports};
+use crate::judge::cpython_imports::{CpythonImport, cpython_imports, load_failure};
 use crate::judge::{Facts, Finding, Rule, Severity};
 use crate::python::{PythonTargets, PythonVersion, describe_versions};
 
@@ -65,7 +65,7 @@ fn lacking(import: &CpythonImport, targets: &[PythonVersion]) -> Vec<PythonVersi
     targets
         .iter()
         .copied()
-        .filter(|&v| import.row.on(v) == Availability::Missing)
+        .filter(|&v| import.on(v) == Availability::Missing)
         .collect()
 }
 
@@ -91,10 +91,11 @@ fn against_targets(
         .take(LISTED)
         .map(|(import, lacking)| {
             let message = format!(
-                "{prefix}Module `{module}` imports `{name}`, which CPython {versions} does not export ({first}): importing it there fails with `undefined symbol: {name}`.",
+                "{prefix}Module `{module}` imports `{name}`, which CPython {versions} does not export ({first}): importing it there fails with {failure}.",
                 name = import.name,
                 versions = describe_versions(lacking),
                 first = exporters(import),
+                failure = load_failure(facts.format(), &import.name),
             );
             Finding::new(&RULE, message)
                 .help("Build a separate module for the interpreters that lack it, or stop using the symbol.")
