@@ -289,3 +289,67 @@ fn pe_imports_from_the_python_dll_are_judged() {
             .contains("The specified procedure could not be found")
     );
 }
+
+/// Mach-O: CPython's symbols are undefined entries of the nlist table, bound by name in the
+/// flat namespace (`-undefined dynamic_lookup`); `N_WEAK_REF` ones may stay unbound.
+#[test]
+fn macho_undefined_symbols_are_judged() {
+    if ["clang", "ld64.lld"]
+        .iter()
+        .any(|tool| llvm(tool).arg("--version").output().is_err())
+    {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "the Mach-O import test needs clang and ld64.lld under CI"
+        );
+        println!("SKIPPED: clang or ld64.lld is missing");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name);
+    std::fs::write(
+        path("mo.c"),
+        "extern char Py_NewRef, PyObject_GetAttr;\n\
+         __attribute__((weak_import)) extern char PyCMethod_New;\n\
+         void *PyInit_mo(void) { void *volatile p = &Py_NewRef; p = &PyObject_GetAttr; p = &PyCMethod_New; (void)p; return 0; }\n",
+    )
+    .unwrap();
+    let ok = |command: &mut std::process::Command| {
+        assert!(command.status().expect("runs").success(), "{command:?}");
+    };
+    ok(llvm("clang")
+        .args(["--target=arm64-apple-macos11", "-O0", "-c"])
+        .arg(path("mo.c"))
+        .arg("-o")
+        .arg(path("mo.o")));
+    let module = path("mo.cpython-39-darwin.so");
+    ok(llvm("ld64.lld")
+        .args([
+            "-dylib",
+            "-arch",
+            "arm64",
+            "-platform_version",
+            "macos",
+            "11.0",
+            "11.0",
+        ])
+        .args(["-undefined", "dynamic_lookup"])
+        .arg(path("mo.o"))
+        .arg("-o")
+        .arg(&module));
+    let found = findings(&[module.to_str().unwrap()]);
+    assert_eq!(ids(&found), [("PYI010", "error")], "{found:?}");
+    assert!(
+        found[0]
+            .2
+            .contains("imports `Py_NewRef`, which CPython 3.9 does not export")
+    );
+    assert!(found[0].2.contains("symbol not found"));
+    // The weak PyCMethod_New would be missing on 3.8 too, but binds to null there.
+    let on_38 = findings(&["--python", "3.8", module.to_str().unwrap()]);
+    assert!(
+        on_38
+            .iter()
+            .all(|(_, _, message)| !message.contains("PyCMethod_New"))
+    );
+}

@@ -64,24 +64,47 @@ pub fn identify(
 }
 
 /// What a wheel's file name adds to a member's identity: the versions of a member whose own
-/// name names none, and the floor of an abi3 member that `--python` gave none. On Windows an
-/// abi3 module is a plain `.pyd`, so there the wheel tag alone makes the stable-ABI promise.
-pub fn apply_wheel_tags(identity: &mut ModuleIdentity, tags: &WheelTags) {
-    if identity.python == PythonTargets::Unknown {
-        if let Some(floor) = tags.abi3_floor {
-            identity.python = if tags.abi3t_only {
-                PythonTargets::Abi3t
+/// name (`member_targets`) names none, and the floor of an abi3 member that `--python` gave
+/// none. On Windows an abi3 module is a plain `.pyd`, so there the wheel tag alone makes the
+/// stable-ABI promise (`--python` still names the versions and the floor).
+pub fn apply_wheel_tags(
+    identity: &mut ModuleIdentity,
+    member_targets: &PythonTargets,
+    tags: &WheelTags,
+) {
+    if *member_targets == PythonTargets::Unknown
+        && identity.stable_abi.is_none()
+        && let Some(floor) = tags.abi3_floor
+    {
+        let command_line = match &identity.python {
+            PythonTargets::Versions(versions)
+                if identity.python_source == VersionSource::CommandLine =>
+            {
+                versions.iter().min().copied()
+            }
+            _ => None,
+        };
+        identity.stable_abi = Some(StableAbi {
+            free_threaded: tags.abi3t_only,
+            floor: Some(command_line.unwrap_or(floor)),
+            floor_source: if command_line.is_some() {
+                FloorSource::CommandLine
             } else {
-                PythonTargets::Abi3
-            };
-            identity.python_source = VersionSource::WheelTag;
-            identity.stable_abi = Some(StableAbi {
-                free_threaded: tags.abi3t_only,
-                floor: Some(floor),
-                floor_source: FloorSource::WheelTag,
-            });
-        } else if !tags.versions.is_empty() {
-            identity.python = PythonTargets::Versions(tags.versions.clone());
+                FloorSource::WheelTag
+            },
+        });
+    }
+    if identity.python == PythonTargets::Unknown {
+        let from_tags = if tags.abi3_floor.is_none() {
+            Some(PythonTargets::Versions(tags.versions.clone()))
+                .filter(|_| !tags.versions.is_empty())
+        } else if tags.abi3t_only {
+            Some(PythonTargets::Abi3t)
+        } else {
+            Some(PythonTargets::Abi3)
+        };
+        if let Some(python) = from_tags {
+            identity.python = python;
             identity.python_source = VersionSource::WheelTag;
         }
     }
@@ -217,7 +240,7 @@ mod tests {
             ..WheelTags::default()
         };
         let mut abi3 = identify("foo.abi3.so", None, &IdentityOptions::default());
-        apply_wheel_tags(&mut abi3, &abi3_tags);
+        apply_wheel_tags(&mut abi3, &PythonTargets::Abi3, &abi3_tags);
         let stable = abi3.stable_abi.unwrap();
         assert_eq!(
             (stable.floor, stable.floor_source),
@@ -225,7 +248,7 @@ mod tests {
         );
         assert_eq!(abi3.python, PythonTargets::Abi3);
         let mut untagged = identify("foo.so", None, &IdentityOptions::default());
-        apply_wheel_tags(&mut untagged, &tags);
+        apply_wheel_tags(&mut untagged, &PythonTargets::Unknown, &tags);
         assert_eq!(
             (untagged.python, untagged.python_source),
             (
@@ -242,9 +265,21 @@ mod tests {
             ..WheelTags::default()
         };
         let mut pyd = identify("_rust.pyd", None, &IdentityOptions::default());
-        apply_wheel_tags(&mut pyd, &tags);
+        apply_wheel_tags(&mut pyd, &PythonTargets::Unknown, &tags);
         assert_eq!(pyd.python, PythonTargets::Abi3);
         assert_eq!(pyd.stable_abi.unwrap().floor, Some("3.11".parse().unwrap()));
+        // --python names the versions and the floor, the wheel still makes the promise.
+        let options = IdentityOptions {
+            module_name: None,
+            python: vec!["3.12".parse().unwrap()],
+        };
+        let mut named = identify("_rust.pyd", None, &options);
+        apply_wheel_tags(&mut named, &PythonTargets::Unknown, &tags);
+        let stable = named.stable_abi.unwrap();
+        assert_eq!(
+            (stable.floor, stable.floor_source),
+            (Some("3.12".parse().unwrap()), FloorSource::CommandLine)
+        );
     }
 
     #[test]

@@ -282,9 +282,10 @@ impl Sink<'_> {
                 continue;
             }
             let file_name = module.member.rsplit('/').next().unwrap_or(&module.member);
+            let member_targets = module.file_name.python.clone();
             let mut identity = identify(file_name, Some(module.file_name), None, self.identity);
             if let Some(tags) = &tags {
-                apply_wheel_tags(&mut identity, tags);
+                apply_wheel_tags(&mut identity, &member_targets, tags);
             }
             self.found.push(Found::Artifact(Box::new(Artifact {
                 path: path.join(&module.member),

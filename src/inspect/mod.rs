@@ -121,8 +121,8 @@ pub struct Slice<'a> {
     pub kind: ObjectKind,
     /// `Err` when the image has no table the loader could search at all.
     pub exports: Result<Box<dyn ExportTable + 'a>, Unsearchable>,
-    /// `None` when the image has no import table this crate reads (no dynamic section, or a
-    /// format whose imports are not read yet: Mach-O); it then imports nothing.
+    /// `None` when the image has no import table (ELF without a dynamic section or hash
+    /// table, PE without an import directory, Mach-O without `LC_SYMTAB`): it imports nothing.
     pub imports: Option<Box<dyn ImportTable + 'a>>,
 }
 
