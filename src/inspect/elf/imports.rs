@@ -7,7 +7,6 @@
 //! strings and the two version tables are read; `.symtab` and debug sections never are. The
 //! walk is one pass over `DT_SYMTAB` (a few bytes per symbol; names only of undefined ones).
 
-use goblin::elf::section_header::SHN_UNDEF;
 use goblin::elf::sym::{STB_GLOBAL, STB_GNU_UNIQUE, STB_WEAK, st_bind};
 use goblin::elf::symver::VERSYM_HIDDEN;
 
@@ -106,10 +105,10 @@ impl ImportTable for ElfImports<'_> {
         let mut imports = Vec::new();
         // Index 0 is the null symbol (STN_UNDEF).
         for index in 1..count {
-            let symbol = self.symbols.symbol(index)?;
-            if u32::from(symbol.st_shndx) != SHN_UNDEF {
+            if !self.symbols.is_undefined(index)? {
                 continue;
             }
+            let symbol = self.symbols.symbol(index)?;
             let binding = match st_bind(symbol.st_info) {
                 STB_GLOBAL | STB_GNU_UNIQUE => Binding::Strong,
                 STB_WEAK => Binding::Weak,

@@ -121,6 +121,14 @@ impl<'a> SymbolTable<'a> {
         }
     }
 
+    /// Whether symbol `index` is undefined (`st_shndx == SHN_UNDEF`), reading that field only:
+    /// the import walk asks this of every dynamic symbol and reads the rest of few.
+    pub fn is_undefined(&self, index: u32) -> Result<bool, InspectError> {
+        let at = u64::from(index) * Self::entry_size(self.is_64);
+        let shndx = self.symbols.u16(at + if self.is_64 { 6 } else { 14 })?;
+        Ok(u32::from(shndx) == SHN_UNDEF)
+    }
+
     pub fn name(&self, symbol: &Symbol) -> Result<&'a [u8], InspectError> {
         self.strings.c_str(symbol.st_name.into())
     }
