@@ -29,7 +29,9 @@ const FREE_THREADED_HEADERS_MINOR: u16 = 13;
 /// One C-API symbol: which libraries read export it and where the stable ABI places it.
 #[derive(Debug)]
 pub struct Row {
-    pub name: &'static str,
+    /// Where the name lies in [`table::NAMES`] (offset, length).
+    name_at: u32,
+    name_len: u8,
     /// Bit `i`: exported by CPython 3.`LIBRARY_MINORS[i]`.
     exported: u8,
     /// The minor version that added it to the stable ABI; 0 when it is not in it.
@@ -58,13 +60,24 @@ pub enum StableStatus {
 }
 
 impl Row {
-    pub const fn new(name: &'static str, exported: u8, stable_since: u8, flags: u8) -> Row {
+    pub const fn new(name_at: u32, name_len: u8, exported: u8, stable_since: u8, flags: u8) -> Row {
         Row {
-            name,
+            name_at,
+            name_len,
             exported,
             stable_since,
             flags,
         }
+    }
+
+    /// The symbol's C name.
+    pub fn name(&self) -> &'static str {
+        let start = self.name_at as usize;
+        // The generator writes ASCII names at offsets it computed itself; an empty name
+        // instead of a panic would only make a row unfindable.
+        table::NAMES
+            .get(start..start + usize::from(self.name_len))
+            .unwrap_or("")
     }
 
     /// Whether the row was seen in at least one real library (else: stable ABI manifest only).
@@ -182,7 +195,7 @@ impl Row {
 /// The row of a symbol CPython is known to have exported or declared stable, if any.
 pub fn row(name: &str) -> Option<&'static Row> {
     table::ROWS
-        .binary_search_by(|row| row.name.as_bytes().cmp(name.as_bytes()))
+        .binary_search_by(|row| row.name().as_bytes().cmp(name.as_bytes()))
         .ok()
         .map(|index| &table::ROWS[index])
 }
@@ -217,9 +230,15 @@ mod tests {
         assert!(
             table::ROWS
                 .windows(2)
-                .all(|w| w[0].name.as_bytes() < w[1].name.as_bytes())
+                .all(|w| w[0].name().as_bytes() < w[1].name().as_bytes())
         );
-        assert!(table::ROWS.iter().all(|row| is_cpython_name(row.name)));
+        assert!(table::ROWS.iter().all(|row| is_cpython_name(row.name())));
+        let names: usize = table::ROWS.iter().map(|row| row.name().len()).sum();
+        assert_eq!(
+            names,
+            table::NAMES.len(),
+            "every byte of NAMES belongs to one row"
+        );
     }
 
     /// Facts from the CPython changelogs, which the generated table must reproduce.

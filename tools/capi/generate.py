@@ -249,13 +249,26 @@ def main() -> int:
     )
     out.write(f"// Stable-ABI records a library contradicts (the library wins): {len(disagreements)}.\n\n")
     out.write("use super::Row;\n\n")
-    out.write(f"/// The versions of the `exported` bit columns, bit 0 first.\n")
+    out.write("/// The versions of the `exported` bit columns, bit 0 first.\n")
     out.write(f"pub const LIBRARY_MINORS: [u16; {len(LIBRARY_MINORS)}] = {LIBRARY_MINORS};\n\n")
-    out.write("/// Sorted by name (bytewise): name, exported bits, stable-ABI minor (0: none), flags.\n")
+    # Names live in one string and rows point into it by offset: no pointer per row, so the
+    # table needs no relocation when the binary loads.
+    blob = "".join(name for name, *_ in rows)
+    assert all(len(name) < 256 for name, *_ in rows), "a name too long for Row's u8 length"
+    assert blob.isascii()
+    out.write("/// Every name, in row order, back to back.\n")
+    out.write("pub const NAMES: &str = concat!(\n")
+    for at in range(0, len(blob), 88):
+        out.write(f'    "{blob[at:at + 88]}",\n')
+    out.write(");\n\n")
+    out.write("/// Sorted by name (bytewise): name offset and length in `NAMES`, exported bits,\n")
+    out.write("/// stable-ABI minor (0: none), flags.\n")
     out.write("#[rustfmt::skip]\n")
     out.write(f"pub static ROWS: [Row; {len(rows)}] = [\n")
+    at = 0
     for name, bits, added, flags in rows:
-        out.write(f'    Row::new("{name}", 0b{bits:06b}, {added}, {flags}),\n')
+        out.write(f"    Row::new({at}, {len(name)}, 0b{bits:06b}, {added}, {flags}), // {name}\n")
+        at += len(name)
     out.write("];\n")
     return 0
 
