@@ -2,8 +2,8 @@
 //! meant for does not export, so the loader refuses it there with `undefined symbol`.
 //!
 //! The targets are the versions the file name, the wheel tag or `--python` names; with none,
-//! every interpreter whose exports are known exactly (3.8–3.13) is tried and the range that
-//! can import the module is reported. abi3 modules are PYI011's.
+//! every interpreter whose exports are known exactly (3.8–3.13) is tried, and the module is
+//! reported only when none of them can import it. abi3 modules are PYI011's.
 
 use crate::capi::{self, Availability};
 use crate::inspect::{InspectError, SliceView};
@@ -23,8 +23,10 @@ C API grows and shrinks between releases: `PyCMethod_New` exists from 3.9, `Py_N
 `PyType_GetModuleByDef` from 3.11, many private `_Py*` helpers were removed in 3.13, and \
 `PyUnstable_Module_SetGIL` exists only in free-threaded builds.\n\n\
 The versions checked are those the file suffix (`.cpython-312-...`), the wheel tag \
-(`cp312-cp312`) or `--python` name. Without any, the module is checked against every CPython \
-whose exports pyinit-check knows exactly (3.8–3.13) and the range it imports on is reported.\n\n\
+(`cp312-cp312`) or `--python` name. Without any (cargo's `libfoo.so`, a bare `.pyd`), the \
+module is checked against every CPython whose exports pyinit-check knows exactly (3.8–3.13) \
+and reported, as a warning, only when none of them can import it; pass `--python` to check \
+the versions you ship for.\n\n\
 Fix: build one module per interpreter (PyO3/maturin: `-i python3.X` for each, or the \
 `abi3-py3X` feature for one stable-ABI module), or avoid the API the older interpreter lacks. A \
 weak reference (checked for NULL at run time) is not reported: the loader binds it to null.\n\n\
@@ -122,8 +124,10 @@ fn against_targets(
     findings
 }
 
-/// Unknown targets: the exactly known interpreters that can import the module, as a warning
-/// when some cannot.
+/// Unknown targets: a warning when no exactly known interpreter can import the module (its
+/// imports contradict each other, or one exists only in free-threaded builds). A module that
+/// imports on some of them was presumably built for those: naming the others would be noise
+/// on every `cargo build`, and would make the output depend on the builder's Python.
 fn importable_range(
     facts: &Facts,
     slice: &SliceView<'_>,
@@ -135,23 +139,13 @@ fn importable_range(
         .map(|import| (import, lacking(import, &known)))
         .filter(|(_, lacking)| !lacking.is_empty())
         .collect();
-    if missing.is_empty() {
+    let importable = known
+        .iter()
+        .any(|v| missing.iter().all(|(_, lacking)| !lacking.contains(v)));
+    if importable {
         return None;
     }
-    let importable: Vec<PythonVersion> = known
-        .iter()
-        .copied()
-        .filter(|v| missing.iter().all(|(_, lacking)| !lacking.contains(v)))
-        .collect();
-    let range = if importable.is_empty() {
-        format!("no CPython {}", describe_versions(&known))
-    } else {
-        format!(
-            "CPython {} only (of {})",
-            describe_versions(&importable),
-            describe_versions(&known)
-        )
-    };
+    let range = format!("none of CPython {}", describe_versions(&known));
     let reasons: Vec<String> = missing
         .iter()
         .take(LISTED)
@@ -177,7 +171,7 @@ fn importable_range(
     Some(
         Finding::new(&RULE, message)
             .severity(Severity::Warning)
-            .help("Name the interpreters the module is for (file suffix, wheel tag or --python) to turn this into a verdict.")
+            .help("No GIL-enabled CPython 3.8–3.13 exports all of these together: unless the module is for free-threaded builds only (then say so with --python 3.13t), it imports nowhere.")
             .slice(Some(slice.arch())),
     )
 }
