@@ -109,3 +109,84 @@ impl ImportTable for ImportDirectory<'_> {
         Err(InspectError::Truncated(WHAT_DESCRIPTOR))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inspect::pe::address_map::Section;
+
+    /// One section mapping RVA 0x1000 onto the whole buffer.
+    fn directory(bytes: &[u8]) -> ImportDirectory<'_> {
+        let section = Section {
+            virtual_size: bytes.len() as u32,
+            virtual_address: 0x1000,
+            size_of_raw_data: bytes.len() as u32,
+            pointer_to_raw_data: 0,
+        };
+        ImportDirectory {
+            file: Reader::new(bytes, false),
+            address_map: AddressMap::new(0, vec![section]),
+            directory: DataDirectory {
+                virtual_address: 0x1000,
+                size: 40,
+            },
+            is_64: true,
+        }
+    }
+
+    fn put(bytes: &mut [u8], at: usize, data: &[u8]) {
+        bytes[at..at + data.len()].copy_from_slice(data);
+    }
+
+    /// A descriptor for `python38.dll` whose lookup table holds two names and an ordinal.
+    #[test]
+    fn names_come_with_their_dll_and_ordinals_are_skipped() {
+        let mut bytes = vec![0u8; 512];
+        put(&mut bytes, 0, &(0x1000u32 + 100).to_le_bytes()); // OriginalFirstThunk
+        put(&mut bytes, 12, &(0x1000u32 + 200).to_le_bytes()); // Name
+        put(&mut bytes, 16, &(0x1000u32 + 100).to_le_bytes()); // FirstThunk
+        put(&mut bytes, 100, &(0x1000u64 + 300).to_le_bytes());
+        put(&mut bytes, 108, &(1u64 << 63 | 7).to_le_bytes());
+        put(&mut bytes, 116, &(0x1000u64 + 320).to_le_bytes());
+        put(&mut bytes, 200, b"python38.dll\0");
+        put(&mut bytes, 302, b"Py_NewRef\0");
+        put(&mut bytes, 322, b"PyObject_GetAttr\0");
+        let found = directory(&bytes).imported_symbols().unwrap();
+        let names: Vec<(&str, Option<&str>)> = found
+            .iter()
+            .map(|i| (i.name.as_str(), i.library.as_deref()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("Py_NewRef", Some("python38.dll")),
+                ("PyObject_GetAttr", Some("python38.dll"))
+            ]
+        );
+    }
+
+    /// 100 descriptors sharing one 255-entry lookup table would walk 25,500 entries of a
+    /// 4 KiB file; the budget stops the walk at what the file has room for.
+    #[test]
+    fn lookup_tables_sharing_bytes_are_refused() {
+        let mut bytes = vec![0u8; 4096];
+        for descriptor in 0..100 {
+            let at = descriptor * 20;
+            put(&mut bytes, at, &(0x1000u32 + 2048).to_le_bytes());
+            put(&mut bytes, at + 12, &(0x1000u32 + 2024).to_le_bytes());
+            put(&mut bytes, at + 16, &(0x1000u32 + 2048).to_le_bytes());
+        }
+        put(&mut bytes, 2024, b"x.dll\0");
+        for entry in 0..255 {
+            put(
+                &mut bytes,
+                2048 + entry * 8,
+                &(1u64 << 63 | 1).to_le_bytes(),
+            );
+        }
+        assert_eq!(
+            directory(&bytes).imported_symbols(),
+            Err(InspectError::Malformed(OVERLAPPING))
+        );
+    }
+}
