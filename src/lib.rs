@@ -4,8 +4,9 @@
 //! Data flows one way: [`discover`] resolves every input into the [`model`]; the
 //! [`pipeline`] runs [`stage`] → [`map`] → [`inspect`] → [`judge`] for each and builds one
 //! [`outcome::RunOutcome`]; [`report`] renders it. The loader facts this relies on are in
-//! `docs/loader-rules.md`.
+//! `docs/loader-rules.md`; what each CPython exports is in [`capi`].
 
+pub mod capi;
 pub mod cli;
 pub mod config;
 pub mod discover;

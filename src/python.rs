@@ -71,6 +71,36 @@ impl FromStr for PythonVersion {
     }
 }
 
+/// Lists versions for a message, runs of consecutive minors of one build kind joined
+/// (`3.8–3.10, 3.13t`).
+pub fn describe_versions(versions: &[PythonVersion]) -> String {
+    let mut sorted = versions.to_vec();
+    sorted.sort_by_key(|v| (v.free_threaded, v.minor));
+    sorted.dedup();
+    let mut runs: Vec<(PythonVersion, PythonVersion)> = Vec::new();
+    for version in sorted {
+        match runs.last_mut() {
+            Some((_, last))
+                if last.free_threaded == version.free_threaded
+                    && last.minor + 1 == version.minor =>
+            {
+                *last = version;
+            }
+            _ => runs.push((version, version)),
+        }
+    }
+    runs.iter()
+        .map(|(first, last)| {
+            if first == last {
+                first.to_string()
+            } else {
+                format!("{first}–{last}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The interpreters an artifact is meant for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case", tag = "kind", content = "versions")]
@@ -82,6 +112,30 @@ pub enum PythonTargets {
     /// `.abi3t.so` (PEP 803): the free-threaded stable ABI, 3.15 and later.
     Abi3t,
     /// An untagged `.so` / `.pyd` and no `--python`.
+    Unknown,
+}
+
+/// An abi3 module's promise: it imports on every CPython from its floor on, using only the
+/// stable ABI that floor has (PEP 384; `abi3t`, PEP 803, likewise for free-threaded builds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StableAbi {
+    /// `.abi3t`: the free-threaded stable ABI.
+    pub free_threaded: bool,
+    /// The oldest interpreter promised (`cp38-abi3` → 3.8), when something names it.
+    pub floor: Option<PythonVersion>,
+    pub floor_source: FloorSource,
+}
+
+/// Where an abi3 floor comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FloorSource {
+    /// The oldest `--python` version.
+    CommandLine,
+    /// The python tag of a `cpXY-abi3` wheel.
+    WheelTag,
+    /// PyO3's `abi3-pyXY` feature in the cargo project.
+    Project,
+    /// Nothing names it.
     Unknown,
 }
 
@@ -174,6 +228,16 @@ mod tests {
                 "{bad} should be rejected"
             );
         }
+    }
+
+    #[test]
+    fn version_lists_collapse_into_runs() {
+        let list = |texts: &[&str]| texts.iter().map(|t| v(t)).collect::<Vec<_>>();
+        assert_eq!(
+            describe_versions(&list(&["3.10", "3.8", "3.9", "3.13t", "3.12"])),
+            "3.8–3.10, 3.12, 3.13t"
+        );
+        assert_eq!(describe_versions(&list(&["3.11"])), "3.11");
     }
 
     #[test]

@@ -46,6 +46,7 @@ fn explain(module: &str, key: &str, key_at: Location, item: PyModuleItem) -> Str
             overridden: None,
             python: PythonTargets::Unknown,
             python_source: VersionSource::None,
+            stable_abi: None,
         },
         crate_context: Some(CrateContext {
             pymodules: vec![item],

@@ -20,6 +20,7 @@ fn exercise_binary(bytes: &[u8]) {
             }
         }
         let _ = slice.exported_hooks();
+        let _ = slice.imported_symbols();
     }
 }
 

@@ -309,6 +309,7 @@ fn sarif_points_cargo_findings_at_the_source_lines() {
             overridden: None,
             python: PythonTargets::Unknown,
             python_source: VersionSource::None,
+            stable_abi: None,
         },
         crate_context: Some(CrateContext {
             pymodules: vec![PyModuleItem {

@@ -23,6 +23,7 @@ fuzz_target!(|bytes: &[u8]| {
             }
         }
         let _ = slice.exported_hooks();
+        let _ = slice.imported_symbols();
         let _ = slice.summary();
     }
 });

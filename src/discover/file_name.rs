@@ -109,7 +109,7 @@ fn windows_tag_targets(tag: &str) -> Option<PythonTargets> {
 
 /// `312`, `313t`, `312d` (debug ABI flag) → the version; flags other than `t`/`d` are old
 /// ABI markers (`m`) that CPython 3.8 dropped.
-fn version_tag(tag: &str) -> Option<PythonVersion> {
+pub(super) fn version_tag(tag: &str) -> Option<PythonVersion> {
     let digits_end = tag.find(|c: char| !c.is_ascii_digit()).unwrap_or(tag.len());
     let (digits, flags) = tag.split_at(digits_end);
     if !flags.chars().all(|c| matches!(c, 't' | 'd' | 'm')) {

@@ -4,9 +4,10 @@
 #[cfg(doc)]
 use super::file_name::parse_module_file_name;
 use super::file_name::{ModuleFileName, guess_module_of_unimportable};
+use super::wheel_tags::WheelTags;
 use crate::hook::last_component;
 use crate::model::{ModuleIdentity, NameSource, VersionSource};
-use crate::python::{PythonTargets, PythonVersion};
+use crate::python::{FloorSource, PythonTargets, PythonVersion, StableAbi};
 
 /// What the user said about every artifact.
 #[derive(Debug, Clone, Default)]
@@ -31,6 +32,20 @@ pub fn identify(
         configured.as_ref().and_then(|c| c.python.clone()),
         options,
     );
+    let stable_abi = stable_abi(parsed.as_ref(), options).or_else(|| {
+        let project = configured.as_ref()?;
+        (python_source == VersionSource::Project && python == PythonTargets::Abi3).then(|| {
+            StableAbi {
+                free_threaded: false,
+                floor: project.abi3_floor,
+                floor_source: if project.abi3_floor.is_some() {
+                    FloorSource::Project
+                } else {
+                    FloorSource::Unknown
+                },
+            }
+        })
+    });
     let configured = configured.map(|c| (c.name, c.source));
     let importable_file_name = parsed.is_some();
     let python_tagged_name = parsed.as_ref().is_some_and(|parsed| parsed.suffix != ".so");
@@ -64,7 +79,81 @@ pub fn identify(
         overridden,
         python,
         python_source,
+        stable_abi,
     }
+}
+
+/// What a wheel's file name adds to a member's identity: the versions of a member whose own
+/// name (`member_targets`) names none, and the floor of an abi3 member that `--python` gave
+/// none. On Windows an abi3 module is a plain `.pyd`, so there the wheel tag alone makes the
+/// stable-ABI promise (`--python` still names the versions and the floor).
+pub fn apply_wheel_tags(
+    identity: &mut ModuleIdentity,
+    member_targets: &PythonTargets,
+    tags: &WheelTags,
+) {
+    if *member_targets == PythonTargets::Unknown
+        && identity.stable_abi.is_none()
+        && let Some(floor) = tags.abi3_floor
+    {
+        let command_line = match &identity.python {
+            PythonTargets::Versions(versions)
+                if identity.python_source == VersionSource::CommandLine =>
+            {
+                versions.iter().min().copied()
+            }
+            _ => None,
+        };
+        identity.stable_abi = Some(StableAbi {
+            free_threaded: tags.abi3t_only,
+            floor: Some(command_line.unwrap_or(floor)),
+            floor_source: if command_line.is_some() {
+                FloorSource::CommandLine
+            } else {
+                FloorSource::WheelTag
+            },
+        });
+    }
+    if identity.python == PythonTargets::Unknown {
+        let from_tags = if tags.abi3_floor.is_none() {
+            Some(PythonTargets::Versions(tags.versions.clone()))
+                .filter(|_| !tags.versions.is_empty())
+        } else if tags.abi3t_only {
+            Some(PythonTargets::Abi3t)
+        } else {
+            Some(PythonTargets::Abi3)
+        };
+        if let Some(python) = from_tags {
+            identity.python = python;
+            identity.python_source = VersionSource::WheelTag;
+        }
+    }
+    if let Some(stable) = identity.stable_abi.as_mut()
+        && stable.floor.is_none()
+        && let Some(floor) = tags.abi3_floor
+    {
+        stable.floor = Some(floor);
+        stable.floor_source = FloorSource::WheelTag;
+    }
+}
+
+/// An `.abi3`/`.abi3t` suffix makes the stable-ABI promise; `--python` names its floor.
+fn stable_abi(parsed: Option<&ModuleFileName>, options: &IdentityOptions) -> Option<StableAbi> {
+    let free_threaded = match parsed.map(|parsed| &parsed.python) {
+        Some(PythonTargets::Abi3) => false,
+        Some(PythonTargets::Abi3t) => true,
+        _ => return None,
+    };
+    let floor = options.python.iter().min().copied();
+    Some(StableAbi {
+        free_threaded,
+        floor,
+        floor_source: if floor.is_some() {
+            FloorSource::CommandLine
+        } else {
+            FloorSource::Unknown
+        },
+    })
 }
 
 /// Whether the file name itself says which module CPython imports: every importable name
@@ -79,8 +168,10 @@ fn carries_module(file_name: &str, parsed: &ModuleFileName) -> bool {
 pub struct Configured {
     pub name: String,
     pub source: NameSource,
-    /// From PyO3's abi3 features, `PYO3_PYTHON` or `requires-python`.
+    /// From PyO3's abi3 features or `PYO3_PYTHON`.
     pub python: Option<PythonTargets>,
+    /// An `abi3-pyXY` feature's floor.
+    pub abi3_floor: Option<PythonVersion>,
 }
 
 fn python_targets(
@@ -120,6 +211,7 @@ mod tests {
             name,
             source,
             python: None,
+            abi3_floor: None,
         });
         super::identify(
             file_name,
@@ -151,6 +243,87 @@ mod tests {
     }
 
     #[test]
+    fn an_abi3_suffix_promises_the_stable_abi_from_a_floor() {
+        let python = |versions: &[&str]| IdentityOptions {
+            module_name: None,
+            python: versions.iter().map(|v| v.parse().unwrap()).collect(),
+        };
+        let plain = identify("foo.abi3.so", None, &python(&[]));
+        assert_eq!(
+            plain.stable_abi,
+            Some(StableAbi {
+                free_threaded: false,
+                floor: None,
+                floor_source: FloorSource::Unknown
+            })
+        );
+        let named = identify("foo.abi3.so", None, &python(&["3.12", "3.9"]));
+        let stable = named.stable_abi.unwrap();
+        assert_eq!(
+            (stable.floor, stable.floor_source),
+            (Some("3.9".parse().unwrap()), FloorSource::CommandLine)
+        );
+        assert_eq!(
+            identify("foo.cpython-312-x86_64-linux-gnu.so", None, &python(&[])).stable_abi,
+            None
+        );
+    }
+
+    #[test]
+    fn wheel_tags_fill_what_the_member_and_command_line_leave_open() {
+        let tags = WheelTags {
+            versions: vec!["3.12".parse().unwrap()],
+            abi3_floor: None,
+            abi3t_only: false,
+        };
+        let abi3_tags = WheelTags {
+            abi3_floor: Some("3.8".parse().unwrap()),
+            ..WheelTags::default()
+        };
+        let mut abi3 = identify("foo.abi3.so", None, &IdentityOptions::default());
+        apply_wheel_tags(&mut abi3, &PythonTargets::Abi3, &abi3_tags);
+        let stable = abi3.stable_abi.unwrap();
+        assert_eq!(
+            (stable.floor, stable.floor_source),
+            (Some("3.8".parse().unwrap()), FloorSource::WheelTag)
+        );
+        assert_eq!(abi3.python, PythonTargets::Abi3);
+        let mut untagged = identify("foo.so", None, &IdentityOptions::default());
+        apply_wheel_tags(&mut untagged, &PythonTargets::Unknown, &tags);
+        assert_eq!(
+            (untagged.python, untagged.python_source),
+            (
+                PythonTargets::Versions(vec!["3.12".parse().unwrap()]),
+                VersionSource::WheelTag
+            )
+        );
+    }
+
+    #[test]
+    fn a_pyd_in_an_abi3_wheel_makes_the_stable_abi_promise() {
+        let tags = WheelTags {
+            abi3_floor: Some("3.11".parse().unwrap()),
+            ..WheelTags::default()
+        };
+        let mut pyd = identify("_rust.pyd", None, &IdentityOptions::default());
+        apply_wheel_tags(&mut pyd, &PythonTargets::Unknown, &tags);
+        assert_eq!(pyd.python, PythonTargets::Abi3);
+        assert_eq!(pyd.stable_abi.unwrap().floor, Some("3.11".parse().unwrap()));
+        // --python names the versions and the floor, the wheel still makes the promise.
+        let options = IdentityOptions {
+            module_name: None,
+            python: vec!["3.12".parse().unwrap()],
+        };
+        let mut named = identify("_rust.pyd", None, &options);
+        apply_wheel_tags(&mut named, &PythonTargets::Unknown, &tags);
+        let stable = named.stable_abi.unwrap();
+        assert_eq!(
+            (stable.floor, stable.floor_source),
+            (Some("3.12".parse().unwrap()), FloorSource::CommandLine)
+        );
+    }
+
+    #[test]
     fn cargo_names_take_module_name() {
         for file in ["libfoo.so", "libfoo.dylib", "foo.dll", "libfoo.so.1"] {
             let identity = identify(file, None, &with_name("bar"));
@@ -175,6 +348,7 @@ mod tests {
             name: "tiny".into(),
             source: NameSource::FileName,
             python: Some(PythonTargets::Abi3),
+            abi3_floor: Some("3.9".parse().unwrap()),
         };
         let from_project = super::identify(
             "libtiny.so",
@@ -184,6 +358,10 @@ mod tests {
         );
         assert_eq!(from_project.python, PythonTargets::Abi3);
         assert_eq!(from_project.python_source, VersionSource::Project);
+        // PyO3's abi3-py39 is the promise PYI011 holds the build to.
+        let stable = from_project.stable_abi.unwrap();
+        assert_eq!(stable.floor, Some("3.9".parse().unwrap()));
+        assert_eq!(stable.floor_source, FloorSource::Project);
         let told = super::identify(
             "libtiny.so",
             parse_module_file_name("libtiny.so"),

@@ -12,6 +12,7 @@ mod identity;
 mod importable;
 mod scan;
 pub mod wheel;
+mod wheel_tags;
 
 use std::collections::HashMap;
 use std::fs;
@@ -20,7 +21,9 @@ use std::path::{Path, PathBuf};
 
 pub use error::DiscoverError;
 pub use file_name::{ModuleFileName, guess_module_of_unimportable, parse_module_file_name};
+use identity::apply_wheel_tags;
 pub use identity::{IdentityOptions, identify};
+use wheel_tags::wheel_tags;
 
 use crate::model::{
     Artifact, ByteSource, CargoOutput, NothingToCheck, Origin, Unchecked, UncheckedReason,
@@ -328,15 +331,21 @@ impl Sink<'_> {
                 reason: NothingToCheck::NoModulesInWheel,
             });
         }
+        let tags = wheel_tags(path);
         for module in listing.modules {
             if !self.first_time(path, key, Some(&module.member)) {
                 continue;
             }
             let file_name = module.member.rsplit('/').next().unwrap_or(&module.member);
+            let member_targets = module.file_name.python.clone();
+            let mut identity = identify(file_name, Some(module.file_name), None, self.identity);
+            if let Some(tags) = &tags {
+                apply_wheel_tags(&mut identity, &member_targets, tags);
+            }
             self.found.push(Found::Artifact(Box::new(Artifact {
                 path: path.join(&module.member),
                 origin,
-                identity: identify(file_name, Some(module.file_name), None, self.identity),
+                identity,
                 bytes: ByteSource::WheelMember {
                     wheel: path.to_path_buf(),
                     member: module.member,
@@ -375,7 +384,8 @@ impl Sink<'_> {
         let configured = Some(identity::Configured {
             name: output.module.clone(),
             source: output.module_source.clone(),
-            python: output.python.clone(),
+            python: output.python.as_ref().map(|p| p.targets.clone()),
+            abi3_floor: output.python.as_ref().and_then(|p| p.abi3_floor),
         });
         self.found.push(Found::Artifact(Box::new(Artifact {
             path: output.path.clone(),

@@ -20,12 +20,15 @@ impl Rng {
 }
 
 /// Everything the rest of the program may do with a slice: look `names` up and, as on the
-/// failure path, scan for hooks. Only the absence of a panic or an endless walk matters.
+/// failure path, scan for hooks; and walk the imports, as the interpreter rules do. Only the absence of a panic or an endless walk matters.
 pub fn exercise_slice(slice: &Slice<'_>, names: &[&str]) {
     if let Ok(table) = &slice.exports {
         for name in names {
             let _ = table.lookup(name);
         }
         let _ = table.exported_with_prefixes(&crate::hook::HOOK_PREFIXES);
+    }
+    if let Some(imports) = &slice.imports {
+        let _ = imports.imported_symbols();
     }
 }

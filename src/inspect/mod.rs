@@ -14,14 +14,17 @@ pub mod elf;
 mod error;
 #[cfg(test)]
 mod hostile;
+mod imports;
 pub mod macho;
 mod miss;
 pub mod pe;
 mod read;
 
 use std::cell::RefCell;
+use std::rc::Rc;
 
 pub use error::InspectError;
+pub use imports::{Binding, ImportedSymbol, NeededVersion};
 pub use miss::{MissReason, Unsearchable};
 pub use read::Reader;
 
@@ -104,6 +107,13 @@ pub trait ExportTable {
     }
 }
 
+/// The import side of one loadable image: what its loader must bind from other objects.
+pub trait ImportTable {
+    /// Every symbol the image imports, in table order. Walks the whole import table (for
+    /// ELF: the dynamic symbols and version needs, never `.symtab` or debug sections).
+    fn imported_symbols(&self) -> Result<Vec<ImportedSymbol>, InspectError>;
+}
+
 /// One image in a file: the whole file for thin formats, one architecture of a fat file.
 pub struct Slice<'a> {
     /// Architecture as the platform's tools name it (`x86_64`, `aarch64`, `arm64`, `i386`, ...).
@@ -111,6 +121,9 @@ pub struct Slice<'a> {
     pub kind: ObjectKind,
     /// `Err` when the image has no table the loader could search at all.
     pub exports: Result<Box<dyn ExportTable + 'a>, Unsearchable>,
+    /// `None` when the image has no import table (ELF without a dynamic section or hash
+    /// table, PE without an import directory, Mach-O without `LC_SYMTAB`): it imports nothing.
+    pub imports: Option<Box<dyn ImportTable + 'a>>,
 }
 
 /// A file opened for inspection: its format and one view per loadable image.
@@ -124,6 +137,7 @@ pub struct SliceView<'a> {
     slice: Slice<'a>,
     lookups: RefCell<Vec<(String, LookupOutcome)>>,
     hooks: RefCell<Option<Vec<String>>>,
+    imported: RefCell<Option<Rc<[ImportedSymbol]>>>,
 }
 
 impl<'a> SliceView<'a> {
@@ -132,6 +146,7 @@ impl<'a> SliceView<'a> {
             slice,
             lookups: RefCell::new(Vec::new()),
             hooks: RefCell::new(None),
+            imported: RefCell::new(None),
         }
     }
 
@@ -175,6 +190,20 @@ impl<'a> SliceView<'a> {
         };
         *self.hooks.borrow_mut() = Some(hooks.clone());
         Ok(hooks)
+    }
+
+    /// Every symbol the slice imports (read once; later calls share the answer). Only rules
+    /// about what the module needs from the interpreter ask for it.
+    pub fn imported_symbols(&self) -> Result<Rc<[ImportedSymbol]>, InspectError> {
+        if let Some(imported) = self.imported.borrow().as_ref() {
+            return Ok(Rc::clone(imported));
+        }
+        let imported: Rc<[ImportedSymbol]> = match &self.slice.imports {
+            Some(table) => table.imported_symbols()?.into(),
+            None => Rc::from(Vec::new()),
+        };
+        *self.imported.borrow_mut() = Some(Rc::clone(&imported));
+        Ok(imported)
     }
 
     /// The most precise reason for a miss the format can give (scans, so for messages only).

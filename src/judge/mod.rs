@@ -4,6 +4,7 @@
 //! and returns findings. Adding a rule is one file plus one line in [`RULES`]. Judge reads
 //! the artifact model and the opened binary; it knows nothing of how either was found.
 
+mod cpython_imports;
 mod facts;
 mod finding;
 mod plain_library;
@@ -56,6 +57,14 @@ pub const RULES: &[RuleEntry] = &[
     RuleEntry {
         rule: &rules::module_name_conflict::RULE,
         check: rules::module_name_conflict::check,
+    },
+    RuleEntry {
+        rule: &rules::missing_c_api_symbol::RULE,
+        check: rules::missing_c_api_symbol::check,
+    },
+    RuleEntry {
+        rule: &rules::abi3_symbol_outside_stable_abi::RULE,
+        check: rules::abi3_symbol_outside_stable_abi::check,
     },
 ];
 

@@ -7,7 +7,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::python::PythonTargets;
+use crate::python::{PythonTargets, StableAbi};
 
 mod package;
 
@@ -62,6 +62,8 @@ pub enum VersionSource {
     FileSuffix,
     /// The cargo project: PyO3's abi3 features, `PYO3_PYTHON`, `requires-python`.
     Project,
+    /// The wheel's file name (`cp312-cp312`, `cp38-abi3`).
+    WheelTag,
     None,
 }
 
@@ -131,6 +133,9 @@ pub struct ModuleIdentity {
     pub overridden: Option<String>,
     pub python: PythonTargets,
     pub python_source: VersionSource,
+    /// For an `.abi3`/`.abi3t` file: the stable-ABI promise it makes (its suffix says so even
+    /// when `--python` names the versions).
+    pub stable_abi: Option<StableAbi>,
 }
 
 /// One thing to check: where its bytes are, and what module it must be.

@@ -295,6 +295,7 @@ fn version_source(source: VersionSource) -> &'static str {
         VersionSource::CommandLine => "command-line",
         VersionSource::FileSuffix => "file-suffix",
         VersionSource::Project => "project",
+        VersionSource::WheelTag => "wheel-tag",
         VersionSource::None => "none",
     }
 }

@@ -85,3 +85,63 @@ pub fn wait_within(mut child: Child, limit: Duration) -> Option<Output> {
         stderr: err.join().unwrap(),
     })
 }
+
+/// Whether gcc is here; under `CI` it must be (a test that needs it may not skip there).
+pub fn have_gcc(test: &str) -> bool {
+    if Command::new("gcc").arg("--version").output().is_ok() {
+        return true;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "{test} needs gcc under CI: it may not be skipped there"
+    );
+    println!("SKIPPED: gcc is not installed");
+    false
+}
+
+/// Builds `dir/file_name`, a shared library whose `PyInit_<module>` takes the address of each
+/// symbol (weakly referenced where asked) and returns NULL. Linked without libpython, as
+/// wheels are, so each symbol stays an undefined dynamic symbol the loader must bind.
+pub fn build_c_module(
+    dir: &Path,
+    module: &str,
+    file_name: &str,
+    symbols: &[(&str, bool)],
+) -> PathBuf {
+    let mut source = String::new();
+    for (symbol, weak) in symbols {
+        let attribute = if *weak { "__attribute__((weak)) " } else { "" };
+        source.push_str(&format!("{attribute}extern char {symbol};\n"));
+    }
+    source.push_str(&format!("void *PyInit_{module}(void) {{\n"));
+    for (symbol, _) in symbols {
+        source.push_str(&format!(
+            "    {{ void *volatile bound = (void *)&{symbol}; (void)bound; }}\n"
+        ));
+    }
+    source.push_str("    return 0;\n}\n");
+    let c_file = dir.join(format!("{module}.c"));
+    std::fs::write(&c_file, source).unwrap();
+    let output = dir.join(file_name);
+    let status = Command::new("gcc")
+        .args(["-shared", "-fPIC", "-O0", "-o"])
+        .arg(&output)
+        .arg(&c_file)
+        .status()
+        .expect("gcc runs");
+    assert!(status.success(), "gcc failed building {file_name}");
+    output
+}
+
+/// Writes a wheel holding `entries` (stored, not deflated).
+pub fn write_wheel(path: &Path, entries: &[(&str, Vec<u8>)]) {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    for (name, data) in entries {
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        zip.start_file(*name, options).unwrap();
+        zip.write_all(data).unwrap();
+    }
+    zip.finish().unwrap();
+}

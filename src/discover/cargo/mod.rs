@@ -28,9 +28,9 @@ pub use config::ConfigWarning;
 pub use error::CargoError;
 pub use place::{CargoPlace, ProjectIndex, ProjectOutput};
 pub use pymodule::{PyModuleItem, scan_pymodules};
+pub use python_targets::ProjectPython;
 
 use crate::model::{Bindings, BindingsSource, CrateContext, NameSource};
-use crate::python::PythonTargets;
 use layout::{
     LibraryNaming, built_profile_dirs, dirs_of_output, has_build_lock, missing_outside_a_build,
     profile_dir_name, triple_dir_name,
@@ -90,7 +90,7 @@ pub struct CargoArtifact {
     pub pymodules: Vec<PyModuleItem>,
     pub config_warnings: Vec<ConfigWarning>,
     /// The interpreters the project builds for, when it says.
-    pub python: Option<PythonTargets>,
+    pub python: Option<ProjectPython>,
 }
 
 impl CargoArtifact {
@@ -433,7 +433,7 @@ struct Project {
     config_warnings: Vec<ConfigWarning>,
     /// `None` when maturin could not tell (no binding crate, cdylib or binary).
     bindings: Option<(Bindings, BindingsSource)>,
-    python: Option<PythonTargets>,
+    python: Option<ProjectPython>,
 }
 
 impl Project {

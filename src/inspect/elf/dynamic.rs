@@ -7,7 +7,7 @@
 
 use goblin::elf::dynamic::{
     DT_FLAGS_1, DT_GNU_HASH, DT_HASH, DT_NULL, DT_STRSZ, DT_STRTAB, DT_SYMENT, DT_SYMTAB,
-    DT_VERSYM, dyn32, dyn64,
+    DT_VERNEED, DT_VERNEEDNUM, DT_VERSYM, dyn32, dyn64,
 };
 use goblin::elf::program_header::PT_LOAD;
 
@@ -26,6 +26,7 @@ pub enum Table {
     Symbols,
     Strings,
     Versions,
+    VersionNeeds,
 }
 
 impl Table {
@@ -37,6 +38,7 @@ impl Table {
             Table::Symbols => "dynamic symbol table (DT_SYMTAB)",
             Table::Strings => "dynamic string table (DT_STRTAB)",
             Table::Versions => "symbol version table (DT_VERSYM)",
+            Table::VersionNeeds => "version needs (DT_VERNEED)",
         }
     }
 
@@ -48,6 +50,7 @@ impl Table {
             Table::Symbols => "DT_SYMTAB (its address is in no PT_LOAD segment)",
             Table::Strings => "DT_STRTAB (its address is in no PT_LOAD segment)",
             Table::Versions => "DT_VERSYM (its address is in no PT_LOAD segment)",
+            Table::VersionNeeds => "DT_VERNEED (its address is in no PT_LOAD segment)",
         }
     }
 }
@@ -166,7 +169,7 @@ impl<'a> Mapped<'a> {
     }
 }
 
-/// The `PT_DYNAMIC` entries the symbol lookup needs, as addresses (`d_ptr`) or values (`d_val`).
+/// The `PT_DYNAMIC` entries the symbol lookup (and the import walk) needs, as addresses (`d_ptr`) or values (`d_val`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DynamicInfo {
     pub gnu_hash: Option<u64>,
@@ -177,6 +180,8 @@ pub struct DynamicInfo {
     pub strsz: Option<u64>,
     pub syment: Option<u64>,
     pub versym: Option<u64>,
+    pub verneed: Option<u64>,
+    pub verneednum: Option<u64>,
     pub flags_1: u64,
 }
 
@@ -215,6 +220,8 @@ impl DynamicInfo {
                 DT_STRSZ => info.strsz = Some(d_un),
                 DT_SYMENT => info.syment = Some(d_un),
                 DT_VERSYM => info.versym = Some(d_un),
+                DT_VERNEED => info.verneed = Some(d_un),
+                DT_VERNEEDNUM => info.verneednum = Some(d_un),
                 DT_FLAGS_1 => info.flags_1 = d_un,
                 _ => {}
             }

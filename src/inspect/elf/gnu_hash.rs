@@ -20,6 +20,7 @@ pub fn gnu_hash(name: &[u8]) -> u32 {
     })
 }
 
+#[derive(Clone, Copy)]
 pub struct GnuHash<'a> {
     table: Mapped<'a>,
     is_64: bool,
@@ -113,6 +114,13 @@ impl<'a> GnuHash<'a> {
             }
         }
         Err(InspectError::Malformed(UNTERMINATED_CHAIN))
+    }
+
+    /// How many dynamic symbols the object has: the unhashed ones below `symoffset` and every
+    /// one a chain reaches. References are usually unhashed, but not always: GNU ld hashes an
+    /// executable's undefined `__cxa_finalize` (tests/fixtures/elf/pie.so), so both count.
+    pub fn symbol_count(&self) -> Result<u32, InspectError> {
+        Ok(self.hashed_symbols()?.end.max(self.symoffset))
     }
 
     /// The symbol indexes any chain can reach: from `symoffset` to the end of the chain that

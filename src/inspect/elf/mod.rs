@@ -8,6 +8,7 @@
 mod dynamic;
 mod gnu_hash;
 mod header;
+mod imports;
 mod symbol;
 mod sysv_hash;
 
@@ -20,19 +21,21 @@ use goblin::elf::program_header::PT_DYNAMIC;
 use self::dynamic::{AddressSpace, DynamicInfo, Mapped, Table};
 use self::gnu_hash::GnuHash;
 use self::header::{ElfHeader, object_kind};
+use self::imports::ElfImports;
 use self::symbol::{Symbol, SymbolTable, Version};
 use self::sysv_hash::SysvHash;
 use super::{
-    ExportTable, InspectError, LookupOutcome, MissReason, ObjectKind, Slice, Unsearchable,
+    ExportTable, ImportTable, InspectError, LookupOutcome, MissReason, ObjectKind, Slice,
+    Unsearchable,
 };
 
 /// Reads the ELF header and, for objects the dynamic loader can map, the dynamic section;
 /// the export table it returns performs each lookup on demand.
 pub fn open(bytes: &[u8]) -> Result<Slice<'_>, InspectError> {
     let header = ElfHeader::parse(bytes)?;
-    let unsearchable = |why| (object_kind(header.e_type, 0), Err(why));
-    let (kind, exports) = match header.e_type {
-        ET_EXEC | ET_DYN => dynamic_exports(bytes, &header)?,
+    let unsearchable = |why| (object_kind(header.e_type, 0), Err(why), None);
+    let (kind, exports, imports) = match header.e_type {
+        ET_EXEC | ET_DYN => dynamic_tables(bytes, &header)?,
         ET_REL => unsearchable(Unsearchable::Relocatable),
         ET_CORE => unsearchable(Unsearchable::CoreDump),
         _ => unsearchable(Unsearchable::NotLoadable),
@@ -41,16 +44,19 @@ pub fn open(bytes: &[u8]) -> Result<Slice<'_>, InspectError> {
         arch: header.arch(),
         kind,
         exports,
+        imports,
     })
 }
 
 type Exports<'a> = Result<Box<dyn ExportTable + 'a>, Unsearchable>;
+type Imports<'a> = Option<Box<dyn ImportTable + 'a>>;
 
-/// The kind of a loadable object and the tables `dlsym` would search in it.
-fn dynamic_exports<'a>(
+/// The kind of a loadable object, the tables `dlsym` would search in it, and the dynamic
+/// symbols it imports (counted by the same hash table, as the symbol table has no size).
+fn dynamic_tables<'a>(
     bytes: &'a [u8],
     header: &ElfHeader,
-) -> Result<(ObjectKind, Exports<'a>), InspectError> {
+) -> Result<(ObjectKind, Exports<'a>, Imports<'a>), InspectError> {
     let reader = header.reader(bytes);
     let program_headers = header.program_headers(&reader)?;
     let space = AddressSpace::new(&program_headers);
@@ -64,13 +70,14 @@ fn dynamic_exports<'a>(
         return Ok((
             object_kind(header.e_type, 0),
             Err(Unsearchable::NoDynamicSection),
+            None,
         ));
     };
     let info = DynamicInfo::read(reader, header.is_64, &space, dynamic)?;
     let kind = object_kind(header.e_type, info.flags_1);
 
     let Some(hash) = choose_hash_table(header, &info)? else {
-        return Ok((kind, Err(Unsearchable::NoHashTable)));
+        return Ok((kind, Err(Unsearchable::NoHashTable), None));
     };
     let symbols = symbol_table(reader, header.is_64, &space, &info)?;
     let hash = match hash {
@@ -83,7 +90,22 @@ fn dynamic_exports<'a>(
             header.sysv_hash_entry_size(),
         )?),
     };
-    Ok((kind, Ok(Box::new(ElfExports { hash, symbols }))))
+    // A bad version-needs address is reported when the imports are asked for, not here:
+    // the export lookup does not read that table, so it must not fail because of it.
+    let needs = info.verneed.map(|addr| {
+        Mapped::at(reader, &space, addr, None, Table::VersionNeeds)
+            .map(|table| (table, info.verneednum.unwrap_or(0)))
+    });
+    let imports = ElfImports {
+        symbols,
+        hash,
+        needs,
+    };
+    Ok((
+        kind,
+        Ok(Box::new(ElfExports { hash, symbols })),
+        Some(Box::new(imports)),
+    ))
 }
 
 enum HashChoice {
@@ -143,6 +165,7 @@ fn symbol_table<'a>(
     })
 }
 
+#[derive(Clone, Copy)]
 enum HashTable<'a> {
     Gnu(GnuHash<'a>),
     Sysv(SysvHash<'a>),
@@ -151,6 +174,17 @@ enum HashTable<'a> {
 struct ElfExports<'a> {
     hash: HashTable<'a>,
     symbols: SymbolTable<'a>,
+}
+
+impl HashTable<'_> {
+    /// How many dynamic symbols there are; `DT_SYMTAB` has no size of its own, so the hash
+    /// table is what tells (`nchain`, or the end of the GNU hash chains).
+    fn symbol_count(&self) -> Result<u32, InspectError> {
+        match self {
+            HashTable::Gnu(table) => table.symbol_count(),
+            HashTable::Sysv(table) => Ok(table.hashed_symbols().end),
+        }
+    }
 }
 
 impl ElfExports<'_> {

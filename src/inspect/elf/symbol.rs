@@ -81,6 +81,7 @@ pub enum Version {
 }
 
 /// `DT_SYMTAB` with the string table its names live in and, when present, `DT_VERSYM`.
+#[derive(Clone, Copy)]
 pub struct SymbolTable<'a> {
     pub symbols: Mapped<'a>,
     pub strings: Mapped<'a>,
@@ -120,15 +121,34 @@ impl<'a> SymbolTable<'a> {
         }
     }
 
+    /// Whether symbol `index` is undefined (`st_shndx == SHN_UNDEF`), reading that field only:
+    /// the import walk asks this of every dynamic symbol and reads the rest of few.
+    pub fn is_undefined(&self, index: u32) -> Result<bool, InspectError> {
+        let at = u64::from(index) * Self::entry_size(self.is_64);
+        let shndx = self.symbols.u16(at + if self.is_64 { 6 } else { 14 })?;
+        Ok(u32::from(shndx) == SHN_UNDEF)
+    }
+
     pub fn name(&self, symbol: &Symbol) -> Result<&'a [u8], InspectError> {
         self.strings.c_str(symbol.st_name.into())
     }
 
+    /// How many entries `DT_SYMTAB` can hold before its segment (or the file) ends.
+    pub fn capacity(&self) -> u64 {
+        self.symbols.len() / Self::entry_size(self.is_64)
+    }
+
+    /// The raw `DT_VERSYM` entry of symbol `index`, when there is a version table.
+    pub fn versym(&self, index: u32) -> Result<Option<u16>, InspectError> {
+        self.versions
+            .map(|versions| versions.u16(u64::from(index) * 2))
+            .transpose()
+    }
+
     pub fn version(&self, index: u32) -> Result<Version, InspectError> {
-        let Some(versions) = &self.versions else {
+        let Some(versym) = self.versym(index)? else {
             return Ok(Version::Unversioned);
         };
-        let versym = versions.u16(u64::from(index) * 2)?;
         // Indexes 0 (local) and 1 (global, the base version) name no version at all.
         Ok(
             match (versym & !VERSYM_HIDDEN, versym & VERSYM_HIDDEN != 0) {

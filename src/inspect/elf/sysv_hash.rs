@@ -22,6 +22,7 @@ pub fn elf_hash(name: &[u8]) -> u32 {
     })
 }
 
+#[derive(Clone, Copy)]
 pub struct SysvHash<'a> {
     table: Mapped<'a>,
     entry_size: u64,

@@ -30,11 +30,14 @@ pub(super) struct Symtab {
 }
 
 /// The part of `dysymtab_command` dyld's symbol lookup uses: the externally defined symbols,
-/// a contiguous run of the nlist array that the static linker sorts by name.
+/// a contiguous run of the nlist array that the static linker sorts by name; and the run of
+/// undefined symbols after it, which is what the image imports.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct ExternalDefined {
     pub iextdefsym: u32,
     pub nextdefsym: u32,
+    pub iundefsym: u32,
+    pub nundefsym: u32,
 }
 
 /// What the loader needs from the load commands.
@@ -151,6 +154,8 @@ pub(super) fn read(image: &Reader<'_>, header: &MachHeader) -> Result<Linkedit, 
                 linkedit.dysymtab = Some(ExternalDefined {
                     iextdefsym: image.u32(at + 16, "LC_DYSYMTAB")?,
                     nextdefsym: image.u32(at + 20, "LC_DYSYMTAB")?,
+                    iundefsym: image.u32(at + 24, "LC_DYSYMTAB")?,
+                    nundefsym: image.u32(at + 28, "LC_DYSYMTAB")?,
                 });
             }
             LC_LOAD_DYLIB | LC_LOAD_WEAK_DYLIB | LC_REEXPORT_DYLIB | LC_LOAD_UPWARD_DYLIB

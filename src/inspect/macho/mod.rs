@@ -2,10 +2,12 @@
 //! up as dyld does — in the export trie when the image has one, else in the nlist symbol table.
 //!
 //! Opening reads the header and walks the load commands (a few hundred bytes); a lookup then
-//! reads one trie path or a binary search's worth of nlist entries.
+//! reads one trie path or a binary search's worth of nlist entries. Imports, when a rule asks,
+//! are the undefined run of the nlist table.
 
 mod fat;
 mod header;
+mod imports;
 mod load_commands;
 mod nlist;
 mod trie;
@@ -15,8 +17,9 @@ mod tests;
 
 pub use fat::open_fat;
 
-use super::{ExportTable, InspectError, Reader, Slice, Unsearchable};
+use super::{ExportTable, ImportTable, InspectError, Reader, Slice, Unsearchable};
 use header::MachHeader;
+use imports::UndefinedSymbols;
 use nlist::SymbolTable;
 use trie::ExportTrie;
 
@@ -25,6 +28,14 @@ pub fn open_thin(bytes: &[u8]) -> Result<Slice<'_>, InspectError> {
     let header = MachHeader::parse(bytes)?;
     let image = Reader::new(bytes, header.big_endian);
     let linkedit = load_commands::read(&image, &header)?;
+    let imports = linkedit.symtab.map(|symtab| {
+        Box::new(UndefinedSymbols {
+            image,
+            is_64: header.is_64,
+            symtab,
+            dysymtab: linkedit.dysymtab,
+        }) as Box<dyn ImportTable + '_>
+    });
     // dyld uses the trie whenever the image has one (even an empty one) and the nlist table only
     // for images linked without (before macOS 10.6, or relocatable objects).
     let exports: Result<Box<dyn ExportTable + '_>, Unsearchable> =
@@ -44,6 +55,7 @@ pub fn open_thin(bytes: &[u8]) -> Result<Slice<'_>, InspectError> {
         arch: header.arch_name(),
         kind: header.object_kind(),
         exports,
+        imports,
     })
 }
 

@@ -42,6 +42,7 @@ pub(super) struct FileSpan {
     pub end: u64,
 }
 
+#[derive(Clone)]
 pub(super) struct AddressMap {
     size_of_headers: u32,
     sections: Vec<Section>,

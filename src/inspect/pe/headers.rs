@@ -1,6 +1,6 @@
 //! PE image headers, read field by field the way the loader reaches them: DOS header →
 //! `e_lfanew` → `"PE\0\0"` → COFF file header → optional header (PE32 or PE32+) → data
-//! directory 0 (exports) → section table.
+//! directories 0 (exports) and 1 (imports) → section table.
 //!
 //! goblin's `pe::header::Header::parse` is not used: besides these headers it scans the whole
 //! DOS stub for a Rich header and rejects files whose Rich header lacks its `DanS` marker,
@@ -35,6 +35,7 @@ mod field {
     /// Data directory entry.
     pub const DIRECTORY_VIRTUAL_ADDRESS: u64 = 0;
     pub const DIRECTORY_SIZE: u64 = 4;
+    pub const DIRECTORY_ENTRY: u64 = 8;
 
     /// Section header.
     pub const VIRTUAL_SIZE: u64 = 8;
@@ -56,6 +57,10 @@ pub(super) struct ImageHeaders {
     pub characteristics: u16,
     /// Data directory 0, or `None` when the image has none (absent, or zero address or size).
     pub export_directory: Option<DataDirectory>,
+    /// Data directory 1 (the import directory), likewise.
+    pub import_directory: Option<DataDirectory>,
+    /// PE32+: import lookup entries are 64-bit.
+    pub is_64: bool,
     pub address_map: AddressMap,
 }
 
@@ -89,21 +94,24 @@ impl ImageHeaders {
             )?,
             false,
         );
-        let (number_of_rva_and_sizes, data_directories) =
-            optional_header_layout(optional.u16(0, "PE optional header")?)?;
+        let magic = optional.u16(0, "PE optional header")?;
+        let (number_of_rva_and_sizes, data_directories) = optional_header_layout(magic)?;
         let size_of_headers = optional.u32(field::SIZE_OF_HEADERS, "PE optional header")?;
-        let export_directory = if optional.u32(number_of_rva_and_sizes, "PE optional header")? == 0
-        {
+        let directories = optional.u32(number_of_rva_and_sizes, "PE optional header")?;
+        // Entry 0 of the data directories is the export table, entry 1 the import table.
+        let export_directory = if directories == 0 {
             None
         } else {
-            // Entry 0 of the data directories is the export table.
-            let what = "PE data directories";
-            let directory = DataDirectory {
-                virtual_address: optional
-                    .u32(data_directories + field::DIRECTORY_VIRTUAL_ADDRESS, what)?,
-                size: optional.u32(data_directories + field::DIRECTORY_SIZE, what)?,
-            };
-            Some(directory).filter(|d| d.virtual_address != 0 && d.size != 0)
+            data_directory(optional, data_directories)?
+        };
+        // The import directory is read only when asked for: a bad entry fails that, not the
+        // export lookup.
+        let import_directory = if directories < 2 {
+            None
+        } else {
+            data_directory(optional, data_directories + field::DIRECTORY_ENTRY)
+                .ok()
+                .flatten()
         };
 
         let section_table = optional_offset + u64::from(size_of_optional_header);
@@ -116,6 +124,8 @@ impl ImageHeaders {
             machine,
             characteristics,
             export_directory,
+            import_directory,
+            is_64: magic == MAGIC_64,
             address_map,
         })
     }
@@ -134,6 +144,16 @@ impl ImageHeaders {
 }
 
 /// Where NumberOfRvaAndSizes and the data directories sit, by the optional header's Magic.
+/// The data directory entry at `at`; `None` when its address or size is zero.
+fn data_directory(optional: Reader<'_>, at: u64) -> Result<Option<DataDirectory>, InspectError> {
+    let what = "PE data directories";
+    let directory = DataDirectory {
+        virtual_address: optional.u32(at + field::DIRECTORY_VIRTUAL_ADDRESS, what)?,
+        size: optional.u32(at + field::DIRECTORY_SIZE, what)?,
+    };
+    Ok(Some(directory).filter(|d| d.virtual_address != 0 && d.size != 0))
+}
+
 fn optional_header_layout(magic: u16) -> Result<(u64, u64), InspectError> {
     match magic {
         MAGIC_32 => Ok((

@@ -2,11 +2,13 @@
 //! hook with `GetProcAddress`, a binary search of the export name pointer table.
 //!
 //! [`open`] reads the headers and locates the export directory's tables; a lookup then reads
-//! O(log n) names, one ordinal and one address table entry, as the loader does.
+//! O(log n) names, one ordinal and one address table entry, as the loader does. The import
+//! directory is read only when a rule asks what the image imports.
 
 mod address_map;
 mod exports;
 mod headers;
+mod imports;
 #[cfg(test)]
 mod tests;
 
@@ -15,9 +17,10 @@ use goblin::pe::header::{
     COFF_MACHINE_X86_64,
 };
 
-use super::{ExportTable, InspectError, Reader, Slice, Unsearchable};
+use super::{ExportTable, ImportTable, InspectError, Reader, Slice, Unsearchable};
 use exports::ExportDirectory;
 use headers::ImageHeaders;
+use imports::ImportDirectory;
 
 /// COFF machine values of the ARM64EC and ARM64X hybrids. In a linked image they appear only in
 /// object files and the hybrid metadata (an ARM64EC DLL says x64, an ARM64X DLL says arm64).
@@ -30,6 +33,14 @@ pub fn open(bytes: &[u8]) -> Result<Slice<'_>, InspectError> {
     let headers = ImageHeaders::parse(file)?;
     let arch = arch_name(headers.machine);
     let kind = headers.kind();
+    let imports = headers.import_directory.map(|directory| {
+        Box::new(ImportDirectory {
+            file,
+            address_map: headers.address_map.clone(),
+            directory,
+            is_64: headers.is_64,
+        }) as Box<dyn ImportTable + '_>
+    });
     let exports = match headers.export_directory {
         None => Err(Unsearchable::NoExportDirectory),
         Some(directory) => {
@@ -41,6 +52,7 @@ pub fn open(bytes: &[u8]) -> Result<Slice<'_>, InspectError> {
         arch,
         kind,
         exports,
+        imports,
     })
 }
 

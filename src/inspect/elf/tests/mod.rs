@@ -4,6 +4,7 @@
 
 mod fixtures;
 mod hostile;
+mod imports;
 mod synthetic;
 
 use super::open;

@@ -1,0 +1,41 @@
+//! What an image needs from other objects: the symbols its loader must bind before the
+//! module's code can run. Rules compare these with what each interpreter exports.
+
+/// How a reference binds when no object defines the symbol.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Binding {
+    /// Loading fails (`undefined symbol`) unless some object defines it.
+    Strong,
+    /// The loader binds it to null and loading goes on (ELF `STB_WEAK`, Mach-O weak import).
+    Weak,
+}
+
+/// The version an ELF reference asks for (`DT_VERNEED`): `name@version` from `library`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NeededVersion {
+    /// The `DT_NEEDED` file the version is expected from (`libc.so.6`).
+    pub library: String,
+    /// The version name (`GLIBC_2.34`).
+    pub version: String,
+    /// `VER_FLG_WEAK`: a missing version only warns.
+    pub weak: bool,
+}
+
+/// One symbol the image imports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportedSymbol {
+    /// The C name (no Mach-O leading underscore).
+    pub name: String,
+    pub binding: Binding,
+    /// ELF: the version the reference needs, when it names one.
+    pub version: Option<NeededVersion>,
+    /// PE: the DLL it is imported from (ELF and Mach-O leave the search to the loader).
+    pub library: Option<String>,
+}
+
+impl ImportedSymbol {
+    /// Whether loading fails when no object defines it.
+    pub fn is_strong(&self) -> bool {
+        self.binding == Binding::Strong
+    }
+}

@@ -1,0 +1,96 @@
+//! The part of a slice's imports that CPython provides: what the interpreter rules judge.
+
+use crate::capi::{self, Availability, Row};
+use crate::inspect::{BinaryFormat, InspectError, SliceView};
+use crate::python::PythonVersion;
+
+/// One C-API symbol the slice needs bound to load.
+pub struct CpythonImport {
+    pub name: String,
+    pub row: &'static Row,
+    /// Imported from a Windows DLL (`python312.dll`, `python3.dll`).
+    pub from_dll: bool,
+}
+
+impl CpythonImport {
+    /// Whether `version` exports it on the platform the import is for. The table's library
+    /// columns were read on Linux, so a Windows-only symbol (`PyErr_SetFromWindowsErr`) is
+    /// judged for a DLL import by the stable ABI alone.
+    pub fn on(&self, version: PythonVersion) -> Availability {
+        if self.from_dll && self.row.windows_only() {
+            return self.row.on_stable_abi(version);
+        }
+        self.row.on(version)
+    }
+}
+
+/// What the import of a module lacking `symbol` raises, as each platform words it.
+pub fn load_failure(format: BinaryFormat, symbol: &str) -> String {
+    match format {
+        BinaryFormat::Elf => format!("`undefined symbol: {symbol}`"),
+        BinaryFormat::Pe => "`DLL load failed … The specified procedure could not be found`".into(),
+        BinaryFormat::MachO | BinaryFormat::MachOFat => format!("`symbol not found … _{symbol}`"),
+    }
+}
+
+/// Whether a PE import comes from CPython's DLL: `python3.dll` (the stable ABI) or
+/// `python3X.dll` / `python3Xt.dll`.
+fn is_python_dll(library: &str) -> bool {
+    let lower = library.to_ascii_lowercase();
+    lower
+        .strip_prefix("python3")
+        .and_then(|rest| rest.strip_suffix(".dll"))
+        .is_some_and(|tag| tag.bytes().all(|b| b.is_ascii_digit() || b == b't'))
+}
+
+/// The strong imports of `slice` that some CPython is known to export or to declare stable,
+/// once each, by name. A weak reference is left out: the loader binds it to null and the
+/// module loads. A `Py*` name the table does not know (another library's, or one newer than
+/// the data) is left out too: no verdict is better than a guessed one.
+pub fn cpython_imports(slice: &SliceView<'_>) -> Result<Vec<CpythonImport>, InspectError> {
+    let mut found: Vec<CpythonImport> = Vec::new();
+    for import in slice.imported_symbols()?.iter() {
+        if !import.is_strong() || !capi::is_cpython_name(&import.name) {
+            continue;
+        }
+        // A PE import names its DLL: a `Py*` name from another DLL is not CPython's.
+        if import
+            .library
+            .as_deref()
+            .is_some_and(|dll| !is_python_dll(dll))
+        {
+            continue;
+        }
+        let Some(row) = capi::row(&import.name) else {
+            continue;
+        };
+        found.push(CpythonImport {
+            name: import.name.clone(),
+            row,
+            from_dll: import.library.is_some(),
+        });
+    }
+    found.sort_by(|a, b| a.name.cmp(&b.name));
+    found.dedup_by(|a, b| a.name == b.name);
+    Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_python_dll;
+
+    #[test]
+    fn python_dlls_are_told_apart() {
+        for dll in ["python3.dll", "PYTHON312.DLL", "python313t.dll"] {
+            assert!(is_python_dll(dll), "{dll}");
+        }
+        for dll in [
+            "kernel32.dll",
+            "python3x.dll",
+            "libpython3.12.so",
+            "vcruntime140.dll",
+        ] {
+            assert!(!is_python_dll(dll), "{dll}");
+        }
+    }
+}
