@@ -12,11 +12,14 @@
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Once, OnceLock};
 
-/// How many mappings may be guarded at once; a run maps one file per artifact at a time.
+/// How many mappings may be guarded at once; a run maps one file at a time per worker.
 const SLOTS: usize = 64;
 
 struct Slot {
-    /// Start address of the mapping; 0 when the slot is free.
+    /// Taken by one registration, which alone writes the fields below until it lets go.
+    claimed: AtomicBool,
+    /// Start address of the mapping; 0 while the slot holds none. Published last, so the
+    /// handler never sees a start with another mapping's length.
     start: AtomicUsize,
     len: AtomicUsize,
     faulted: AtomicBool,
@@ -24,6 +27,7 @@ struct Slot {
 
 #[allow(clippy::declare_interior_mutable_const)] // used only to initialise the array below
 const FREE: Slot = Slot {
+    claimed: AtomicBool::new(false),
     start: AtomicUsize::new(0),
     len: AtomicUsize::new(0),
     faulted: AtomicBool::new(false),
@@ -45,18 +49,17 @@ impl Guard {
         INSTALL.call_once(install);
         let start = start as usize;
         for (index, slot) in SLOTS_IN_USE.iter().enumerate() {
-            if slot.start.load(Ordering::Acquire) != 0 {
+            if slot
+                .claimed
+                .compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire)
+                .is_err()
+            {
                 continue;
             }
             slot.len.store(len, Ordering::Release);
             slot.faulted.store(false, Ordering::Release);
-            if slot
-                .start
-                .compare_exchange(0, start, Ordering::AcqRel, Ordering::Acquire)
-                .is_ok()
-            {
-                return Guard { slot: Some(index) };
-            }
+            slot.start.store(start, Ordering::Release);
+            return Guard { slot: Some(index) };
         }
         Guard { slot: None }
     }
@@ -72,6 +75,7 @@ impl Drop for Guard {
     fn drop(&mut self) {
         if let Some(index) = self.slot {
             SLOTS_IN_USE[index].start.store(0, Ordering::Release);
+            SLOTS_IN_USE[index].claimed.store(false, Ordering::Release);
         }
     }
 }
