@@ -1,12 +1,18 @@
 //! The pipeline: stage → bytes → inspect → judge for each discovered artifact, ending in one
 //! [`RunOutcome`]. This is the only place that runs the stages in order; discover comes
-//! before it and the renderers after it.
+//! before it and the renderers after it. Artifacts are independent of each other, so they
+//! are checked on several threads; entries still come out in discovery order.
+
+mod schedule;
 
 use std::collections::HashMap;
+use std::fs::File;
+use std::io::BufWriter;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
-use crate::discover::wheel::inflate_member;
+use crate::discover::wheel::OpenWheel;
 use crate::discover::{Discovery, Found};
 use crate::error::CheckError;
 use crate::hook::hook_names;
@@ -25,6 +31,8 @@ pub struct Settings {
     pub fail_on: FailOn,
     /// Rule selection, severities and ignores, applied to every judged artifact.
     pub policy: Policy,
+    /// How many artifacts are checked at once (at least 1).
+    pub jobs: usize,
 }
 
 /// Something worth telling the user while the run goes on (stderr, in the CLI).
@@ -44,38 +52,114 @@ pub enum Notice<'a> {
     },
 }
 
-/// Checks everything discovered, in order.
+/// One piece of work for a worker.
+enum Unit {
+    /// Decided before any work: discovery failed, nothing to check, a staging collision.
+    Decided(Box<Entry>),
+    /// A file or a cargo output.
+    Artifact(Box<Artifact>),
+    /// A wheel's modules, together, so that the archive is opened once for all of them.
+    Wheel {
+        wheel: PathBuf,
+        members: Vec<(String, Box<Artifact>)>,
+    },
+}
+
+/// Checks everything discovered on up to `settings.jobs` threads. `on_entry` sees each entry
+/// in discovery order as soon as it and every entry before it are done (the run's output is
+/// the same whatever the number of jobs); `notify` may be called from any worker.
 pub fn run(
     discovery: Discovery,
     settings: &Settings,
-    notify: &mut dyn FnMut(Notice),
+    notify: &(dyn Fn(Notice) + Sync),
+    on_entry: &mut dyn FnMut(&Entry),
 ) -> RunOutcome {
-    let mut collisions = staging_collisions(&discovery.found, settings.stage);
-    let mut entries = Vec::with_capacity(discovery.found.len());
-    for (index, found) in discovery.found.into_iter().enumerate() {
-        let entry = match found {
-            Found::Artifact(artifact) => match collisions.remove(&index) {
-                Some(error) => entry(*artifact, None, Checked::Error(error), settings),
-                None => check(*artifact, settings, notify),
-            },
-            Found::Failed { path, error } => Entry::new(
-                path,
-                None,
-                None,
-                Checked::Error(error.into()),
-                settings.fail_on,
-            ),
-            Found::NothingToCheck { path, reason } => Entry::new(
-                path,
-                None,
-                None,
-                Checked::NothingToCheck(reason),
-                settings.fail_on,
-            ),
-        };
-        entries.push(entry);
-    }
+    let units = units(discovery.found, settings);
+    let mut entries = Vec::with_capacity(units.len());
+    // Cargo outputs are staged one at a time: staging moves files in cargo's target
+    // directory under cargo's locks and the staging lock, and its guarantees (where a file
+    // ends up, recovery after an interruption) were built and tested for one artifact at a
+    // time; a build directory holds a handful of outputs, so nothing is lost waiting.
+    let cargo_turn = Mutex::new(());
+    let work = |unit: Unit| -> Vec<Entry> {
+        match unit {
+            Unit::Decided(entry) => vec![*entry],
+            Unit::Artifact(artifact) => {
+                let serial = matches!(artifact.bytes, ByteSource::Cargo(_))
+                    .then(|| cargo_turn.lock().unwrap_or_else(PoisonError::into_inner));
+                let entry = check(*artifact, settings, notify);
+                drop(serial);
+                vec![entry]
+            }
+            Unit::Wheel { wheel, members } => check_wheel(&wheel, members, settings),
+        }
+    };
+    schedule::in_order(units, settings.jobs, &work, &mut |done: Vec<Entry>| {
+        for entry in done {
+            on_entry(&entry);
+            entries.push(entry);
+        }
+    });
     RunOutcome::new(entries, discovery.unchecked, settings.fail_on)
+}
+
+/// The run's units of work, in discovery order. A wheel's members are listed one after
+/// another by discovery, so consecutive members of one wheel make one unit.
+fn units(found: Vec<Found>, settings: &Settings) -> Vec<Unit> {
+    let mut collisions = staging_collisions(&found, settings.stage);
+    let mut units: Vec<Unit> = Vec::with_capacity(found.len());
+    for (index, found) in found.into_iter().enumerate() {
+        let artifact = match found {
+            Found::Artifact(artifact) => artifact,
+            Found::Failed { path, error } => {
+                let checked = Checked::Error(error.into());
+                units.push(Unit::Decided(Box::new(Entry::new(
+                    path,
+                    None,
+                    None,
+                    checked,
+                    settings.fail_on,
+                ))));
+                continue;
+            }
+            Found::NothingToCheck { path, reason } => {
+                let checked = Checked::NothingToCheck(reason);
+                units.push(Unit::Decided(Box::new(Entry::new(
+                    path,
+                    None,
+                    None,
+                    checked,
+                    settings.fail_on,
+                ))));
+                continue;
+            }
+        };
+        if let Some(error) = collisions.remove(&index) {
+            let checked = Checked::Error(error);
+            units.push(Unit::Decided(Box::new(entry(
+                *artifact, None, checked, settings,
+            ))));
+            continue;
+        }
+        let (wheel, member) = match &artifact.bytes {
+            ByteSource::WheelMember { wheel, member } => (wheel.clone(), member.clone()),
+            _ => {
+                units.push(Unit::Artifact(artifact));
+                continue;
+            }
+        };
+        match units.last_mut() {
+            Some(Unit::Wheel {
+                wheel: last,
+                members,
+            }) if *last == wheel => members.push((member, artifact)),
+            _ => units.push(Unit::Wheel {
+                wheel,
+                members: vec![(member, artifact)],
+            }),
+        }
+    }
+    units
 }
 
 /// Every artifact's entry is made here, so the policy meets every judged one.
@@ -97,20 +181,24 @@ fn entry(
     )
 }
 
-/// Checks one artifact, wherever its bytes are.
-fn check(artifact: Artifact, settings: &Settings, notify: &mut dyn FnMut(Notice)) -> Entry {
+/// Checks one artifact that is not a wheel member: a file, or a cargo output.
+fn check(artifact: Artifact, settings: &Settings, notify: &(dyn Fn(Notice) + Sync)) -> Entry {
     match &artifact.bytes {
+        ByteSource::Cargo(output) => {
+            let output = output.clone();
+            check_cargo_output(artifact, &output, settings, notify)
+        }
         ByteSource::File(path) => {
             let checked = check_mapped(path, &artifact);
             entry(artifact, None, checked, settings)
         }
+        // Units put every wheel member in a wheel's group; one here still gets checked.
         ByteSource::WheelMember { wheel, member } => {
-            let checked = check_member(wheel, member, &artifact);
+            let checked = match OpenWheel::open(wheel) {
+                Ok(mut archive) => check_member(&mut archive, member, &artifact),
+                Err(error) => Checked::Error(error.into()),
+            };
             entry(artifact, None, checked, settings)
-        }
-        ByteSource::Cargo(output) => {
-            let output = output.clone();
-            check_cargo_output(artifact, &output, settings, notify)
         }
     }
 }
@@ -121,7 +209,7 @@ fn check_cargo_output(
     artifact: Artifact,
     output: &CargoOutput,
     settings: &Settings,
-    notify: &mut dyn FnMut(Notice),
+    notify: &(dyn Fn(Notice) + Sync),
 ) -> Entry {
     let request = StageRequest {
         artifact: &output.path,
@@ -172,22 +260,57 @@ fn check_mapped(path: &Path, artifact: &Artifact) -> Checked {
     checked
 }
 
+/// Checks a wheel's modules from one open archive, in order.
+fn check_wheel(
+    wheel: &Path,
+    members: Vec<(String, Box<Artifact>)>,
+    settings: &Settings,
+) -> Vec<Entry> {
+    let mut archive = OpenWheel::open(wheel);
+    members
+        .into_iter()
+        .map(|(member, artifact)| {
+            let checked = match &mut archive {
+                Ok(archive) => check_member(archive, &member, &artifact),
+                // Each entry carries its own error: opening again yields it (the wheel
+                // vanished or broke since discovery read it).
+                Err(_) => match OpenWheel::open(wheel) {
+                    Ok(mut archive) => check_member(&mut archive, &member, &artifact),
+                    Err(error) => Checked::Error(error.into()),
+                },
+            };
+            entry(*artifact, None, checked, settings)
+        })
+        .collect()
+}
+
+/// How much of a member is inflated at a time on its way to the temporary file: large
+/// enough that a member of hundreds of megabytes costs few system calls, small enough to
+/// stay out of the memory budget.
+const SPILL_BUFFER: usize = 256 << 10;
+
 /// Inflates a wheel member into an anonymous temporary file and checks its mapping: memory
 /// stays bounded by what the lookups touch, whatever the member's size (a zip bomb included).
-fn check_member(wheel: &Path, member: &str, artifact: &Artifact) -> Checked {
+fn check_member(archive: &mut OpenWheel<File>, member: &str, artifact: &Artifact) -> Checked {
     let spill_error = |source| {
         Checked::Error(CheckError::Spill {
             path: artifact.path.clone(),
             source,
         })
     };
-    let mut spill = match tempfile::tempfile() {
+    let spill = match tempfile::tempfile() {
         Ok(file) => file,
         Err(source) => return spill_error(source),
     };
-    if let Err(error) = inflate_member(wheel, member, &mut spill) {
+    // `io::copy` fills a `BufWriter`'s own buffer directly, so this is the only copy.
+    let mut writer = BufWriter::with_capacity(SPILL_BUFFER, spill);
+    if let Err(error) = archive.inflate(member, &mut writer) {
         return Checked::Error(error.into());
     }
+    let spill = match writer.into_inner() {
+        Ok(file) => file,
+        Err(error) => return spill_error(error.into_error()),
+    };
     match map_open_file(spill, &artifact.path) {
         Ok(mapped) => checked(&mapped, &artifact.path, artifact),
         Err(error) => Checked::Error(error.into()),

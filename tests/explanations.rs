@@ -62,8 +62,9 @@ fn explain(module: &str, key: &str, key_at: Location, item: PyModuleItem) -> Str
         lock_timeout: std::time::Duration::from_secs(1),
         fail_on: FailOn::Error,
         policy: Default::default(),
+        jobs: 1,
     };
-    let outcome = run(discovery, &settings, &mut |_| {});
+    let outcome = run(discovery, &settings, &|_| {}, &mut |_| {});
     let context = Context {
         root: ROOT.into(),
         sarif_category: None,

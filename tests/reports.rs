@@ -333,8 +333,9 @@ fn sarif_points_cargo_findings_at_the_source_lines() {
         lock_timeout: std::time::Duration::from_secs(1),
         fail_on: FailOn::Error,
         policy: Default::default(),
+        jobs: 1,
     };
-    let outcome = run_pipeline(discovery, &settings, &mut |_| {});
+    let outcome = run_pipeline(discovery, &settings, &|_| {}, &mut |_| {});
     let sarif = document(&outcome, root, None);
     assert_valid_sarif(&sarif);
     let results = sarif["runs"][0]["results"].as_array().unwrap();

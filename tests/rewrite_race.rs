@@ -62,6 +62,7 @@ fn ten_thousand_checks_of_a_file_being_rewritten() {
         lock_timeout: Duration::from_secs(1),
         fail_on: FailOn::Error,
         policy: Default::default(),
+        jobs: 1,
     };
     let (mut passed, mut changed, mut other) = (0u32, 0u32, Vec::new());
     for _ in 0..10_000 {
@@ -69,7 +70,7 @@ fn ten_thousand_checks_of_a_file_being_rewritten() {
             paths: vec![path.clone()],
             ..DiscoverRequest::default()
         });
-        let outcome = run(discovery, &settings, &mut |_| {});
+        let outcome = run(discovery, &settings, &|_| {}, &mut |_| {});
         let entry = &outcome.entries[0];
         match (entry.status, entry.error().map(ToString::to_string)) {
             (Status::Pass, _) => passed += 1,

@@ -148,6 +148,16 @@ pub struct Cli {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
 
+    /// Check this many artifacts at once [default: the number of cores]. The output is the
+    /// same whatever the number: each result is printed in input order.
+    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+
+    /// Never show the progress bar (shown on a terminal's stderr for runs of more than a few
+    /// artifacts, never on GitHub Actions).
+    #[arg(long)]
+    pub no_progress: bool,
+
     /// Print the documentation of a rule (id such as PYI001 or name such as missing-module-hook) and exit.
     #[arg(long, value_name = "RULE")]
     pub explain: Option<String>,

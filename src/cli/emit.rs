@@ -7,24 +7,29 @@ use std::path::{Path, PathBuf};
 
 use crate::error::RunError;
 use crate::outcome::RunOutcome;
-use crate::report::{Context, Report, render, repo_path};
+use crate::report::{Context, Report, human, render, repo_path};
 
 use super::color::use_color;
 use super::stdio;
 use super::write::{append, write_atomically};
 use super::{Cli, Format};
 
-/// Emits everything; the first error is returned after every other output was attempted, so a
-/// report file that cannot be written does not cost the user the rest.
-pub fn emit(cli: &Cli, outcome: &RunOutcome) -> Result<(), RunError> {
-    let context = Context {
+/// What every renderer of this run needs besides the outcome.
+pub fn context(cli: &Cli) -> Context {
+    Context {
         root: repo_path::repository_root(),
         sarif_category: cli.sarif_category.clone(),
         sarif_file: cli.sarif.clone(),
         color: use_color(cli.color),
         quiet: cli.quiet,
         verbose: cli.verbose,
-    };
+    }
+}
+
+/// Emits everything; the first error is returned after every other output was attempted, so a
+/// report file that cannot be written does not cost the user the rest. The human report's
+/// entries are on stdout already (streamed while the run went on): only its summary is left.
+pub fn emit(cli: &Cli, outcome: &RunOutcome, context: &Context) -> Result<(), RunError> {
     let on_github = super::on_github(cli);
     let mut first_error = None;
     let mut keep = |result: Result<(), RunError>| {
@@ -41,7 +46,7 @@ pub fn emit(cli: &Cli, outcome: &RunOutcome) -> Result<(), RunError> {
             "the SARIF report",
             Report::Sarif,
             outcome,
-            &context,
+            context,
             write_atomically,
         ));
     }
@@ -51,7 +56,7 @@ pub fn emit(cli: &Cli, outcome: &RunOutcome) -> Result<(), RunError> {
             "the JSON report",
             Report::Json,
             outcome,
-            &context,
+            context,
             write_atomically,
         ));
     }
@@ -62,7 +67,7 @@ pub fn emit(cli: &Cli, outcome: &RunOutcome) -> Result<(), RunError> {
         Format::Sarif => &[Report::Sarif],
         Format::Github => &[Report::Annotations],
     };
-    keep(write_stdout(stdout_reports, outcome, &context));
+    keep(write_stdout(stdout_reports, outcome, context));
     for entry in &outcome.entries {
         if let Some(error) = entry.error() {
             stdio::error_line(error);
@@ -75,7 +80,7 @@ pub fn emit(cli: &Cli, outcome: &RunOutcome) -> Result<(), RunError> {
                 "the step summary",
                 Report::StepSummary,
                 outcome,
-                &context,
+                context,
                 append,
             ));
         }
@@ -85,7 +90,7 @@ pub fn emit(cli: &Cli, outcome: &RunOutcome) -> Result<(), RunError> {
                 "step outputs",
                 Report::StepOutputs,
                 outcome,
-                &context,
+                context,
                 append,
             ));
         }
@@ -100,7 +105,11 @@ fn write_stdout(
 ) -> Result<(), RunError> {
     let mut buffer = Vec::new();
     for report in reports {
-        render(*report, outcome, context, &mut buffer).map_err(RunError::Output)?;
+        match report {
+            Report::Human => human::render_summary(&mut buffer, outcome, context),
+            _ => render(*report, outcome, context, &mut buffer),
+        }
+        .map_err(RunError::Output)?;
     }
     let text = String::from_utf8_lossy(&buffer);
     stdio::print(&text).map_err(RunError::Output)

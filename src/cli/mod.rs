@@ -4,6 +4,7 @@
 mod args;
 mod color;
 mod emit;
+mod live;
 mod rules;
 mod stdio;
 mod write;
@@ -19,8 +20,8 @@ use crate::config::{Flags, resolve};
 use crate::discover::cargo::CargoQuery;
 use crate::discover::{DiscoverRequest, IdentityOptions, discover};
 use crate::error::{RunError, exit};
-use crate::pipeline::{Notice, Settings, run as run_pipeline};
-use crate::report::human::printable;
+use crate::pipeline::{Settings, run as run_pipeline};
+use live::{Progress, Stream};
 
 /// Runs the binary: parses `std::env::args`, prints, and returns the exit code.
 pub fn main() -> ExitCode {
@@ -104,23 +105,21 @@ fn try_run(cli: &Cli) -> Result<u8, RunError> {
         lock_timeout: Duration::from_secs(cli.lock_timeout),
         fail_on: resolved.fail_on,
         policy: resolved.policy,
+        jobs: jobs(cli),
     };
-    let outcome = run_pipeline(discover(&request), &settings, &mut |notice| match notice {
-        Notice::Waiting { lock } => {
-            stdio::message_line(&crate::stage::wait_message(lock));
-        }
-        Notice::Unexpected { artifact, outcome } => stdio::message_line(&format!(
-            "{}: {}",
-            printable(artifact.display()),
-            printable(outcome)
-        )),
-        Notice::Recovered { artifact, recovery } => stdio::message_line(&format!(
-            "{}: {}",
-            printable(artifact.display()),
-            printable(recovery)
-        )),
-    });
-    emit::emit(cli, &outcome)?;
+    let context = emit::context(cli);
+    let discovery = discover(&request);
+    let progress = Progress::new(cli, discovery.found.len());
+    let mut stream = Stream::new(&context, &progress, cli.format == Format::Human);
+    let outcome = run_pipeline(
+        discovery,
+        &settings,
+        &|notice| progress.notice(notice),
+        &mut |entry| stream.entry(entry),
+    );
+    let streamed = stream.finish();
+    let emitted = emit::emit(cli, &outcome, &context);
+    streamed.and(emitted)?;
     let code = outcome.exit_code();
     // The process ends now; freeing every entry one by one would cost a run over thousands of
     // modules more than a tenth of its time, for memory the exit returns anyway.
@@ -146,6 +145,14 @@ fn log_inputs(resolved: &crate::config::Resolved, paths: &[std::path::PathBuf]) 
 /// Whether the GitHub integration is on: `GITHUB_ACTIONS=true` and no `--no-github`.
 pub(crate) fn on_github(cli: &Cli) -> bool {
     !cli.no_github && std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true")
+}
+
+/// `--jobs`, or one job per core.
+fn jobs(cli: &Cli) -> usize {
+    match cli.jobs {
+        Some(jobs) => usize::from(jobs),
+        None => std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
+    }
 }
 
 /// Two reports renamed onto one path would leave only the second.

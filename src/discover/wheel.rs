@@ -2,8 +2,8 @@
 //!
 //! A wheel is a zip file laid out as it will be installed, so a member is a module exactly
 //! when the same path on disk would be (valid package directories, a module file name).
-//! Nothing is extracted: each member is inflated into memory, bounded, and handed to the same
-//! inspection as a mapped file. Wheels come from anywhere, so every limit is enforced against
+//! Nothing is extracted into the user's tree: each member is inflated, bounded, into a
+//! temporary file and handed to the same inspection as a mapped file. Wheels come from anywhere, so every limit is enforced against
 //! what the data really holds, not what its headers claim.
 
 use std::fs::File;
@@ -103,44 +103,66 @@ pub fn wheel_modules_in(reader: impl Read + Seek, path: &Path) -> Result<WheelLi
     Ok(listing)
 }
 
-/// Inflates one member into `out` (the pipeline gives a temporary file: memory stays bounded
-/// whatever the member's size), refusing to go past [`MAX_MEMBER_BYTES`] whatever its header
-/// declares.
-pub fn inflate_member(path: &Path, member: &str, out: &mut impl Write) -> Result<u64, WheelError> {
-    let file = File::open(path).map_err(|source| WheelError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    inflate_member_in(file, path, member, out)
+/// An archive opened once for all its members: the central directory is read and checked
+/// one time, however many modules the wheel holds.
+pub struct OpenWheel<R> {
+    archive: zip::ZipArchive<R>,
+    path: PathBuf,
 }
 
-/// [`inflate_member`] of an archive already open; `path` names it in errors.
-pub fn inflate_member_in(
-    reader: impl Read + Seek,
-    path: &Path,
-    member: &str,
-    out: &mut impl Write,
-) -> Result<u64, WheelError> {
-    let mut archive = open(reader, path)?;
-    let bad = |reason: String| WheelError::BadMember {
-        path: path.to_path_buf(),
-        member: member.to_string(),
-        reason,
-    };
-    let too_large = || WheelError::MemberTooLarge {
-        path: path.to_path_buf(),
-        member: member.to_string(),
-    };
-    let entry = archive.by_name(member).map_err(|e| bad(e.to_string()))?;
-    if entry.size() > MAX_MEMBER_BYTES {
-        return Err(too_large());
+impl OpenWheel<File> {
+    /// Opens the wheel at `path`.
+    pub fn open(path: &Path) -> Result<Self, WheelError> {
+        let file = File::open(path).map_err(|source| WheelError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        OpenWheel::new(file, path)
     }
-    let written =
-        io::copy(&mut entry.take(MAX_MEMBER_BYTES + 1), out).map_err(|e| bad(e.to_string()))?;
-    if written > MAX_MEMBER_BYTES {
-        return Err(too_large());
+}
+
+impl<R: Read + Seek> OpenWheel<R> {
+    /// Reads the archive's directory from `reader`; `path` names it in errors.
+    pub fn new(reader: R, path: &Path) -> Result<Self, WheelError> {
+        Ok(OpenWheel {
+            archive: open(reader, path)?,
+            path: path.to_path_buf(),
+        })
     }
-    Ok(written)
+
+    /// Inflates one member into `out` (the pipeline gives a temporary file: memory stays
+    /// bounded whatever the member's size), refusing to go past [`MAX_MEMBER_BYTES`] whatever
+    /// its header declares.
+    pub fn inflate(&mut self, member: &str, out: &mut impl Write) -> Result<u64, WheelError> {
+        let path = &self.path;
+        let bad = |reason: String| WheelError::BadMember {
+            path: path.clone(),
+            member: member.to_string(),
+            reason,
+        };
+        let too_large = || WheelError::MemberTooLarge {
+            path: path.clone(),
+            member: member.to_string(),
+        };
+        let entry = self
+            .archive
+            .by_name(member)
+            .map_err(|e| bad(e.to_string()))?;
+        if entry.size() > MAX_MEMBER_BYTES {
+            return Err(too_large());
+        }
+        let written =
+            io::copy(&mut entry.take(MAX_MEMBER_BYTES + 1), out).map_err(|e| bad(e.to_string()))?;
+        if written > MAX_MEMBER_BYTES {
+            return Err(too_large());
+        }
+        Ok(written)
+    }
+}
+
+/// Inflates one member of the wheel at `path` into `out` (see [`OpenWheel::inflate`]).
+pub fn inflate_member(path: &Path, member: &str, out: &mut impl Write) -> Result<u64, WheelError> {
+    OpenWheel::open(path)?.inflate(member, out)
 }
 
 /// Inflates one member into memory (for the fuzz target, which has no file to spill to).
@@ -150,7 +172,7 @@ pub fn read_member_in(
     member: &str,
 ) -> Result<Vec<u8>, WheelError> {
     let mut bytes = Vec::new();
-    inflate_member_in(reader, path, member, &mut bytes)?;
+    OpenWheel::new(reader, path)?.inflate(member, &mut bytes)?;
     Ok(bytes)
 }
 

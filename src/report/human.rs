@@ -41,14 +41,26 @@ impl Paint {
     }
 }
 
+/// The whole report: every entry, then the summary. A run that streams its output calls
+/// [`render_entry`] as each entry is done and [`render_summary`] at the end instead, which
+/// writes the same bytes.
 pub fn render(out: &mut dyn Write, run: &RunOutcome, context: &Context) -> io::Result<()> {
-    let paint = Paint { on: context.color };
     for entry in &run.entries {
-        if context.quiet && !matches!(entry.status, Status::Fail | Status::Error) {
-            continue;
-        }
-        render_entry(out, entry, &paint)?;
+        render_entry(out, entry, context)?;
     }
+    render_summary(out, run, context)
+}
+
+/// One entry's lines (none for a passing one under `--quiet`).
+pub fn render_entry(out: &mut dyn Write, entry: &Entry, context: &Context) -> io::Result<()> {
+    if context.quiet && !matches!(entry.status, Status::Fail | Status::Error) {
+        return Ok(());
+    }
+    entry_lines(out, entry, &Paint { on: context.color })
+}
+
+/// What follows the entries: the files not checked, and the totals.
+pub fn render_summary(out: &mut dyn Write, run: &RunOutcome, context: &Context) -> io::Result<()> {
     let totals = &run.totals;
     if context.verbose {
         for entry in &run.entries {
@@ -142,7 +154,7 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-fn render_entry(out: &mut dyn Write, entry: &Entry, paint: &Paint) -> io::Result<()> {
+fn entry_lines(out: &mut dyn Write, entry: &Entry, paint: &Paint) -> io::Result<()> {
     let path = paint.bold(&printable(entry.path.display()));
     let judged = match &entry.checked {
         Checked::Judged(judged) => judged,

@@ -165,8 +165,9 @@ mod tests {
             lock_timeout: std::time::Duration::from_secs(1),
             fail_on: FailOn::Error,
             policy: Default::default(),
+            jobs: 1,
         };
-        let outcome = run(discovery, &settings, &mut |_| {});
+        let outcome = run(discovery, &settings, &|_| {}, &mut |_| {});
         (dir, outcome)
     }
 
