@@ -7,7 +7,7 @@ mod schedule;
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::BufWriter;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
@@ -16,7 +16,7 @@ use crate::discover::wheel::OpenWheel;
 use crate::discover::{Discovery, Found};
 use crate::error::CheckError;
 use crate::hook::hook_names;
-use crate::inspect;
+use crate::inspect::{self, InspectError};
 use crate::judge::{self, Facts, Policy, judge};
 use crate::map::{map_file, map_open_file};
 use crate::model::{Artifact, ByteSource, CargoOutput, NothingToCheck};
@@ -289,6 +289,9 @@ fn check_wheel(
 /// stay out of the memory budget.
 const SPILL_BUFFER: usize = 256 << 10;
 
+/// How many leading bytes recognise a format: the longest magic number (`!<arch>\n`).
+const HEAD: usize = 8;
+
 /// Inflates a wheel member into an anonymous temporary file and checks its mapping: memory
 /// stays bounded by what the lookups touch, whatever the member's size (a zip bomb included).
 fn check_member(archive: &mut OpenWheel<File>, member: &str, artifact: &Artifact) -> Checked {
@@ -302,9 +305,31 @@ fn check_member(archive: &mut OpenWheel<File>, member: &str, artifact: &Artifact
         Ok(file) => file,
         Err(source) => return spill_error(source),
     };
+    let mut inflating = match archive.start(member) {
+        Ok(inflating) => inflating,
+        Err(error) => return Checked::Error(error.into()),
+    };
+    let mut head = [0u8; HEAD];
+    let filled = match inflating.head(&mut head) {
+        Ok(filled) => filled,
+        Err(error) => return Checked::Error(error.into()),
+    };
+    if filled == HEAD
+        && matches!(
+            inspect::detect(&head),
+            Err(InspectError::UnknownFormat | InspectError::StaticArchive)
+        )
+    {
+        // The magic number decides that this is no binary, and no later byte could change
+        // that: the rest (gigabytes, for a zip bomb) is never inflated.
+        return checked(&head, &artifact.path, artifact);
+    }
     // `io::copy` fills a `BufWriter`'s own buffer directly, so this is the only copy.
     let mut writer = BufWriter::with_capacity(SPILL_BUFFER, spill);
-    if let Err(error) = archive.inflate(member, &mut writer) {
+    if let Err(source) = writer.write_all(&head[..filled]) {
+        return spill_error(source);
+    }
+    if let Err(error) = inflating.rest(&mut writer) {
         return Checked::Error(error.into());
     }
     let spill = match writer.into_inner() {

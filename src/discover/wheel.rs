@@ -134,29 +134,78 @@ impl<R: Read + Seek> OpenWheel<R> {
     /// bounded whatever the member's size), refusing to go past [`MAX_MEMBER_BYTES`] whatever
     /// its header declares.
     pub fn inflate(&mut self, member: &str, out: &mut impl Write) -> Result<u64, WheelError> {
+        self.start(member)?.rest(out)
+    }
+
+    /// Starts inflating one member, for a caller that reads its first bytes before deciding
+    /// whether the rest is worth inflating.
+    pub fn start<'a>(&'a mut self, member: &'a str) -> Result<Inflating<'a, R>, WheelError> {
         let path = &self.path;
-        let bad = |reason: String| WheelError::BadMember {
-            path: path.clone(),
-            member: member.to_string(),
-            reason,
-        };
-        let too_large = || WheelError::MemberTooLarge {
-            path: path.clone(),
-            member: member.to_string(),
-        };
         let entry = self
             .archive
             .by_name(member)
-            .map_err(|e| bad(e.to_string()))?;
+            .map_err(|e| bad_member(path, member, e.to_string()))?;
         if entry.size() > MAX_MEMBER_BYTES {
-            return Err(too_large());
+            return Err(too_large(path, member));
         }
-        let written =
-            io::copy(&mut entry.take(MAX_MEMBER_BYTES + 1), out).map_err(|e| bad(e.to_string()))?;
-        if written > MAX_MEMBER_BYTES {
-            return Err(too_large());
+        Ok(Inflating {
+            reader: entry.take(MAX_MEMBER_BYTES + 1),
+            read: 0,
+            path,
+            member,
+        })
+    }
+}
+
+/// A member being inflated, bounded by [`MAX_MEMBER_BYTES`].
+pub struct Inflating<'a, R: Read> {
+    reader: io::Take<zip::read::ZipFile<'a, R>>,
+    /// How many bytes were inflated so far.
+    read: u64,
+    path: &'a Path,
+    member: &'a str,
+}
+
+impl<R: Read> Inflating<'_, R> {
+    /// Fills `buf` from the member as far as it goes; returns how many bytes it holds.
+    pub fn head(&mut self, buf: &mut [u8]) -> Result<usize, WheelError> {
+        let mut filled = 0;
+        while filled < buf.len() {
+            match self.reader.read(&mut buf[filled..]) {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+                Err(error) => return Err(bad_member(self.path, self.member, error.to_string())),
+            }
         }
-        Ok(written)
+        self.read += filled as u64;
+        Ok(filled)
+    }
+
+    /// Inflates the rest into `out`; returns the member's whole inflated size.
+    pub fn rest(mut self, out: &mut impl Write) -> Result<u64, WheelError> {
+        let written = io::copy(&mut self.reader, out)
+            .map_err(|e| bad_member(self.path, self.member, e.to_string()))?;
+        let total = self.read + written;
+        if total > MAX_MEMBER_BYTES {
+            return Err(too_large(self.path, self.member));
+        }
+        Ok(total)
+    }
+}
+
+fn bad_member(path: &Path, member: &str, reason: String) -> WheelError {
+    WheelError::BadMember {
+        path: path.to_path_buf(),
+        member: member.to_string(),
+        reason,
+    }
+}
+
+fn too_large(path: &Path, member: &str) -> WheelError {
+    WheelError::MemberTooLarge {
+        path: path.to_path_buf(),
+        member: member.to_string(),
     }
 }
 
