@@ -29,10 +29,12 @@ impl Progress {
     /// `--no-progress` was not given; otherwise nothing is drawn.
     pub fn new(cli: &Cli, artifacts: usize) -> Progress {
         let on_actions = std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| !v.is_empty());
-        let show = !cli.no_progress
-            && artifacts > PROGRESS_ABOVE
-            && !on_actions
-            && io::stderr().is_terminal();
+        let show = shows_progress(
+            cli.no_progress,
+            artifacts,
+            on_actions,
+            io::stderr().is_terminal(),
+        );
         let bar = show.then(|| {
             let bar =
                 ProgressBar::with_draw_target(Some(artifacts as u64), ProgressDrawTarget::stderr());
@@ -83,6 +85,12 @@ impl Progress {
     }
 }
 
+/// Whether a run draws the bar: asked for (no `--no-progress`), long enough to be worth it,
+/// not in a GitHub Actions log (which keeps every redraw), and on a terminal.
+fn shows_progress(no_progress: bool, artifacts: usize, on_actions: bool, terminal: bool) -> bool {
+    !no_progress && artifacts > PROGRESS_ABOVE && !on_actions && terminal
+}
+
 /// The human report's entries, printed as they come.
 pub struct Stream<'a> {
     context: &'a Context,
@@ -126,5 +134,19 @@ impl<'a> Stream<'a> {
         self.progress.finish();
         self.failed
             .map_or(Ok(()), |error| Err(RunError::Output(error)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bar_is_drawn_only_for_long_runs_on_a_terminal_outside_actions() {
+        assert!(shows_progress(false, 9, false, true));
+        assert!(!shows_progress(false, 8, false, true), "a handful");
+        assert!(!shows_progress(true, 100, false, true), "--no-progress");
+        assert!(!shows_progress(false, 100, true, true), "GitHub Actions");
+        assert!(!shows_progress(false, 100, false, false), "not a terminal");
     }
 }
