@@ -290,7 +290,11 @@ fn check_wheel(
 const SPILL_BUFFER: usize = 256 << 10;
 
 /// How many leading bytes recognise a format: the longest magic number (`!<arch>\n`).
-const HEAD: usize = 8;
+const MAGIC: usize = 8;
+
+/// How much of a member is inflated before deciding how much more is needed: enough for an
+/// ELF header and its program headers.
+const HEAD: usize = 64 << 10;
 
 /// Inflates a wheel member into an anonymous temporary file and checks its mapping: memory
 /// stays bounded by what the lookups touch, whatever the member's size (a zip bomb included).
@@ -309,33 +313,47 @@ fn check_member(archive: &mut OpenWheel<File>, member: &str, artifact: &Artifact
         Ok(inflating) => inflating,
         Err(error) => return Checked::Error(error.into()),
     };
-    let mut head = [0u8; HEAD];
+    let mut head = vec![0u8; HEAD];
     let filled = match inflating.head(&mut head) {
         Ok(filled) => filled,
         Err(error) => return Checked::Error(error.into()),
     };
-    if filled == HEAD
+    let head = &head[..filled];
+    if filled >= MAGIC
         && matches!(
-            inspect::detect(&head),
+            inspect::detect(head),
             Err(InspectError::UnknownFormat | InspectError::StaticArchive)
         )
     {
         // The magic number decides that this is no binary, and no later byte could change
         // that: the rest (gigabytes, for a zip bomb) is never inflated.
-        return checked(&head, &artifact.path, artifact);
+        return checked(head, &artifact.path, artifact);
     }
     // `io::copy` fills a `BufWriter`'s own buffer directly, so this is the only copy.
     let mut writer = BufWriter::with_capacity(SPILL_BUFFER, spill);
-    if let Err(source) = writer.write_all(&head[..filled]) {
+    if let Err(source) = writer.write_all(head) {
         return spill_error(source);
     }
-    if let Err(error) = inflating.rest(&mut writer) {
-        return Checked::Error(error.into());
-    }
+    // Inflating stops where the lookups can no longer read (an ELF module's section headers,
+    // symbol tables and debug information, often a quarter of it, are never inflated); the
+    // file still gets the member's full length, its tail a hole that reads as zeros.
+    let size = inflating.size();
+    let cut_at = inspect::read_extent(head).filter(|&extent| extent < size);
+    let inflated = match cut_at {
+        Some(extent) => inflating.until(extent, &mut writer),
+        None => inflating.rest(&mut writer),
+    };
+    let cut = match inflated {
+        Ok(inflated) => cut_at.is_some() && inflated < size,
+        Err(error) => return Checked::Error(error.into()),
+    };
     let spill = match writer.into_inner() {
         Ok(file) => file,
         Err(error) => return spill_error(error.into_error()),
     };
+    if cut && let Err(source) = spill.set_len(size) {
+        return spill_error(source);
+    }
     match map_open_file(spill, &artifact.path) {
         Ok(mapped) => checked(&mapped, &artifact.path, artifact),
         Err(error) => Checked::Error(error.into()),

@@ -149,6 +149,7 @@ impl<R: Read + Seek> OpenWheel<R> {
             return Err(too_large(path, member));
         }
         Ok(Inflating {
+            size: entry.size(),
             reader: entry.take(MAX_MEMBER_BYTES + 1),
             read: 0,
             path,
@@ -159,6 +160,9 @@ impl<R: Read + Seek> OpenWheel<R> {
 
 /// A member being inflated, bounded by [`MAX_MEMBER_BYTES`].
 pub struct Inflating<'a, R: Read> {
+    /// The size the archive declares (at most [`MAX_MEMBER_BYTES`]); the inflated stream
+    /// is cut off there.
+    size: u64,
     reader: io::Take<zip::read::ZipFile<'a, R>>,
     /// How many bytes were inflated so far.
     read: u64,
@@ -180,6 +184,21 @@ impl<R: Read> Inflating<'_, R> {
         }
         self.read += filled as u64;
         Ok(filled)
+    }
+
+    /// The member's size as the archive declares it.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    /// Inflates into `out` until `end` bytes of the member are out (or it ends); returns how
+    /// many that is. What follows is never inflated, so its checksum is never verified.
+    pub fn until(&mut self, end: u64, out: &mut impl Write) -> Result<u64, WheelError> {
+        let wanted = end.saturating_sub(self.read);
+        let written = io::copy(&mut (&mut self.reader).take(wanted), out)
+            .map_err(|e| bad_member(self.path, self.member, e.to_string()))?;
+        self.read += written;
+        Ok(self.read)
     }
 
     /// Inflates the rest into `out`; returns the member's whole inflated size.

@@ -281,6 +281,15 @@ fn is_prefix_of_a_magic(bytes: &[u8]) -> bool {
     bytes.len() < 4 && MAGICS.iter().any(|magic| magic.starts_with(bytes))
 }
 
+/// How many leading bytes of the file starting with `head` the lookups can ever read, when
+/// `head` alone tells (ELF: see [`elf::read_extent`]); `None` when every byte may matter.
+pub fn read_extent(head: &[u8]) -> Option<u64> {
+    match detect(head) {
+        Ok(BinaryFormat::Elf) => elf::read_extent(head),
+        _ => None,
+    }
+}
+
 /// Recognises the format and reads the headers of every slice; lookups happen later, on
 /// demand.
 pub fn open(bytes: &[u8]) -> Result<Binary<'_>, InspectError> {

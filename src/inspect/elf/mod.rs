@@ -16,7 +16,8 @@ mod sysv_hash;
 mod tests;
 
 use goblin::elf::header::{EM_MIPS, ET_CORE, ET_DYN, ET_EXEC, ET_REL};
-use goblin::elf::program_header::PT_DYNAMIC;
+use goblin::elf::header::{header32, header64};
+use goblin::elf::program_header::{PT_DYNAMIC, PT_LOAD};
 
 use self::dynamic::{AddressSpace, DynamicInfo, Mapped, Table};
 use self::gnu_hash::GnuHash;
@@ -46,6 +47,32 @@ pub fn open(bytes: &[u8]) -> Result<Slice<'_>, InspectError> {
         exports,
         imports,
     })
+}
+
+/// How many leading bytes of an ELF file the lookups can ever read, known from the header
+/// and program headers alone (`head` must hold them): the two headers, every `PT_LOAD` file
+/// image (where the dynamic loader, and so this reader, finds every table) and `PT_DYNAMIC`.
+/// Section headers, `.symtab`, `.strtab` and debug information lie past it — a quarter of a
+/// large stripped-of-nothing module. `None` when `head` does not hold the program headers or
+/// an offset overflows: then every byte may matter.
+pub fn read_extent(head: &[u8]) -> Option<u64> {
+    let header = ElfHeader::parse(head).ok()?;
+    let program_headers = header.program_headers(&header.reader(head)).ok()?;
+    let header_size = if header.is_64 {
+        header64::SIZEOF_EHDR
+    } else {
+        header32::SIZEOF_EHDR
+    };
+    let table_end = header
+        .e_phoff
+        .checked_add(u64::from(header.e_phnum) * u64::from(header.e_phentsize))?;
+    let mut end = table_end.max(header_size as u64);
+    for ph in &program_headers {
+        if ph.p_type == PT_LOAD || ph.p_type == PT_DYNAMIC {
+            end = end.max(ph.p_offset.checked_add(ph.p_filesz)?);
+        }
+    }
+    Some(end)
 }
 
 type Exports<'a> = Result<Box<dyn ExportTable + 'a>, Unsearchable>;

@@ -2,6 +2,7 @@
 //! checked against CPython when they were built), hand-made objects for the rules no linker
 //! output exercises, and hostile input.
 
+mod extent;
 mod fixtures;
 mod hostile;
 mod imports;
