@@ -148,8 +148,8 @@ pub struct Cli {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
 
-    /// Check this many artifacts at once [default: the number of cores]. The output is the
-    /// same whatever the number: each result is printed in input order.
+    /// Check this many artifacts at once [default: the number of cores when wheels are
+    /// checked, else 1]. The output is the same whatever the number: input order.
     #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
 

@@ -18,9 +18,9 @@ pub use args::{Cli, ColorChoice, FailOn, Format};
 
 use crate::config::{Flags, resolve};
 use crate::discover::cargo::CargoQuery;
-use crate::discover::{DiscoverRequest, IdentityOptions, discover};
+use crate::discover::{DiscoverRequest, Discovery, IdentityOptions, discover};
 use crate::error::{RunError, exit};
-use crate::pipeline::{Settings, run as run_pipeline};
+use crate::pipeline::{Settings, default_jobs, run as run_pipeline};
 use live::{Progress, Stream};
 
 /// Runs the binary: parses `std::env::args`, prints, and returns the exit code.
@@ -100,15 +100,15 @@ fn try_run(cli: &Cli) -> Result<u8, RunError> {
             python: resolved.python,
         },
     };
+    let context = emit::context(cli);
+    let discovery = discover(&request);
     let settings = Settings {
         stage: resolved.stage,
         lock_timeout: Duration::from_secs(cli.lock_timeout),
         fail_on: resolved.fail_on,
         policy: resolved.policy,
-        jobs: jobs(cli),
+        jobs: jobs(cli, &discovery),
     };
-    let context = emit::context(cli);
-    let discovery = discover(&request);
     let progress = Progress::new(cli, discovery.found.len());
     let mut stream = Stream::new(&context, &progress, cli.format == Format::Human);
     let outcome = run_pipeline(
@@ -147,11 +147,14 @@ pub(crate) fn on_github(cli: &Cli) -> bool {
     !cli.no_github && std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true")
 }
 
-/// `--jobs`, or one job per core.
-fn jobs(cli: &Cli) -> usize {
+/// `--jobs`, or what the run is worth (see [`default_jobs`]).
+fn jobs(cli: &Cli, discovery: &Discovery) -> usize {
     match cli.jobs {
         Some(jobs) => usize::from(jobs),
-        None => std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
+        None => default_jobs(
+            discovery,
+            std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
+        ),
     }
 }
 
