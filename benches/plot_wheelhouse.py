@@ -11,11 +11,15 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.ticker  # noqa: E402
 
 summary = json.load(open(sys.argv[1]))
 median = summary["median_s"]
 wheels = summary["house_wheels"]
 fig, (sizes, jobs) = plt.subplots(1, 2, figsize=(11, 4.2))
+load = summary.get("load")
+if load:
+    fig.suptitle(f"{summary.get('cores', '?')} cores; load average {load[0]} → {load[1]}", fontsize=9)
 # House subsets: 1 copy, 2 copies, all copies of the 23 real wheels.
 points = [("house1", 23), ("house2", 46), ("house", wheels)]
 for label, prefix, style in [
@@ -28,6 +32,11 @@ for label, prefix, style in [
     sizes.plot(xs, ys, style, label=label)
 sizes.set_xscale("log")
 sizes.set_yscale("log")
+for axis in (sizes.xaxis, sizes.yaxis):
+    axis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
+    axis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+sizes.set_xticks([n for _, n in points])
+sizes.set_yticks([0.25, 0.5, 1, 2, 4, 8])
 sizes.set_xlabel("wheels (copies of 23 real wheels)")
 sizes.set_ylabel("median time (s)")
 sizes.set_title("Wheelhouse: time vs input size")
@@ -41,6 +50,7 @@ if "python inflate house" in median:
     jobs.axhline(wheels / median["python inflate house"], linestyle="--", color="gray",
                  label="Python zipfile inflate (1 thread)")
 jobs.set_xticks(counts)
+jobs.set_ylim(bottom=0)
 jobs.set_xlabel("--jobs (machine: 2 cores)")
 jobs.set_ylabel("wheels per second")
 jobs.set_title(f"{wheels}-wheel house: throughput vs --jobs")
