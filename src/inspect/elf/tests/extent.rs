@@ -4,7 +4,7 @@ use super::HOOK_PREFIXES;
 use crate::inspect::elf::{open, read_extent};
 
 /// Everything a check reads from a file, as text: the outcome of opening it, every lookup,
-/// and the hook scan.
+/// the hook scan and the imported symbols (with their versions).
 fn answers(bytes: &[u8], names: &[String]) -> String {
     let slice = match open(bytes) {
         Ok(slice) => slice,
@@ -19,6 +19,9 @@ fn answers(bytes: &[u8], names: &[String]) -> String {
             }
             text += &format!(" hooks={:?}", table.exported_with_prefixes(HOOK_PREFIXES));
         }
+    }
+    if let Some(imports) = &slice.imports {
+        text += &format!(" imports={:?}", imports.imported_symbols());
     }
     text
 }
