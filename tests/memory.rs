@@ -3,9 +3,9 @@
 //!
 //! A zip bomb (1 GiB of zeros, 1 MiB on disk) must be refused in a 64 MiB address space: its
 //! first bytes carry no binary's magic, so nothing more is inflated. A real module padded to
-//! 384 MiB must pass with 64 MiB of address space on top of its own size: its member is
-//! inflated into a temporary file and mapped, never held on the heap as well (a `Vec` would
-//! need at least as much again while it grows).
+//! 384 MiB (PE, which is inflated whole) must pass with 64 MiB of address space on top of its
+//! own size: its member is inflated into a temporary file and mapped, never held on the heap
+//! as well (a `Vec` would need at least as much again while it grows).
 
 #![cfg(target_os = "linux")]
 
@@ -132,10 +132,12 @@ fn a_zip_bomb_is_refused_in_a_small_address_space() {
 #[test]
 fn a_module_of_hundreds_of_megabytes_needs_no_heap_of_its_size() {
     let dir = tempfile::tempdir().unwrap();
+    // A PE module: inflated whole (an ELF member would be cut off after its last segment,
+    // before the padding), so 384 MiB really go through the temporary file.
     let Some(run) = run_limited(
         dir.path(),
-        "big/gnuhash.cpython-312-x86_64-linux-gnu.so",
-        Some(&fixture("elf/gnuhash.so")),
+        "big/good_x64.pyd",
+        Some(&fixture("pe/good_x64.pyd")),
         384,
         384 + 64,
     ) else {
