@@ -1,6 +1,7 @@
 //! Checking on several threads changes nothing but the time: every output format is byte for
 //! byte what one job prints, on a house of a few hundred artifacts — loose modules of every
-//! format, wheels with several modules each, and inputs that cannot be checked.
+//! format, wheels with several modules each, and inputs that cannot be checked. And the human
+//! report is streamed: an entry is out before the inputs after it are done.
 
 mod support;
 
@@ -171,4 +172,63 @@ fn jobs_must_be_at_least_one() {
         .unwrap();
     assert_eq!(code(&output), 2);
     assert!(support::stderr(&output).contains("--jobs"));
+}
+
+/// The human report is streamed: an entry is on stdout while a later input still waits (here
+/// for a cargo build lock the test holds), not only when the run ends.
+#[cfg(unix)]
+#[test]
+fn an_entry_is_printed_while_later_inputs_still_wait() {
+    use fs4::FileExt;
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("target/debug");
+    fs::create_dir_all(&profile).unwrap();
+    let lock = profile.join(".cargo-lock");
+    fs::write(&lock, b"").unwrap();
+    let built = profile.join("libgnuhash.so");
+    fs::copy(fixture("elf/gnuhash.so"), &built).unwrap();
+    let held = fs::File::open(&lock).unwrap();
+    FileExt::lock(&held).unwrap();
+
+    let first = fixture("elf/gnuhash.so");
+    let mut child = command(&[
+        "--lock-timeout",
+        "60",
+        first.to_str().unwrap(),
+        built.to_str().unwrap(),
+    ])
+    .stdout(Stdio::piped())
+    .stderr(Stdio::null())
+    .spawn()
+    .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (lines, received) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            if lines.send(line.unwrap_or_default()).is_err() {
+                break;
+            }
+        }
+    });
+    let line = received
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the first entry arrives while the second waits for the lock");
+    assert!(line.contains("gnuhash.so"), "{line}");
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the run is still waiting for the build lock"
+    );
+    drop(held);
+    let status = child.wait().unwrap();
+    assert!(status.code().is_some(), "exited normally");
+    let rest: Vec<String> = received.iter().collect();
+    assert!(
+        rest.iter().any(|l| l.contains("2 artifacts checked")),
+        "{rest:?}"
+    );
 }
