@@ -121,57 +121,55 @@ fn units(found: Vec<Found>, settings: &Settings) -> Vec<Unit> {
     let mut collisions = staging_collisions(&found, settings.stage);
     let mut units: Vec<Unit> = Vec::with_capacity(found.len());
     for (index, found) in found.into_iter().enumerate() {
-        let artifact = match found {
-            Found::Artifact(artifact) => artifact,
-            Found::Failed { path, error } => {
-                let checked = Checked::Error(error.into());
-                units.push(Unit::Decided(Box::new(Entry::new(
-                    path,
-                    None,
-                    None,
-                    checked,
-                    settings.fail_on,
-                ))));
+        // Inputs decided by discovery become entries as they are; only artifacts are checked.
+        let (path, checked) = match found {
+            Found::Artifact(artifact) => {
+                push_artifact(&mut units, artifact, collisions.remove(&index), settings);
                 continue;
             }
-            Found::NothingToCheck { path, reason } => {
-                let checked = Checked::NothingToCheck(reason);
-                units.push(Unit::Decided(Box::new(Entry::new(
-                    path,
-                    None,
-                    None,
-                    checked,
-                    settings.fail_on,
-                ))));
-                continue;
-            }
+            Found::Failed { path, error } => (path, Checked::Error(error.into())),
+            Found::NothingToCheck { path, reason } => (path, Checked::NothingToCheck(reason)),
         };
-        if let Some(error) = collisions.remove(&index) {
-            let checked = Checked::Error(error);
-            units.push(Unit::Decided(Box::new(entry(
-                *artifact, None, checked, settings,
-            ))));
-            continue;
-        }
-        let (wheel, member) = match &artifact.bytes {
-            ByteSource::WheelMember { wheel, member } => (wheel.clone(), member.clone()),
-            _ => {
-                units.push(Unit::Artifact(artifact));
-                continue;
-            }
-        };
-        match units.last_mut() {
-            Some(Unit::Wheel {
-                wheel: last,
-                members,
-            }) if *last == wheel => members.push((member, artifact)),
-            _ => units.push(Unit::Wheel {
-                wheel,
-                members: vec![(member, artifact)],
-            }),
-        }
+        units.push(Unit::Decided(Box::new(Entry::new(
+            path,
+            None,
+            None,
+            checked,
+            settings.fail_on,
+        ))));
     }
     units
+}
+
+/// Adds an artifact to the units: decided already when staging would collide, else joined
+/// to the unit of its wheel when it follows a member of the same wheel.
+fn push_artifact(
+    units: &mut Vec<Unit>,
+    artifact: Box<Artifact>,
+    collision: Option<CheckError>,
+    settings: &Settings,
+) {
+    if let Some(error) = collision {
+        let checked = Checked::Error(error);
+        units.push(Unit::Decided(Box::new(entry(
+            *artifact, None, checked, settings,
+        ))));
+        return;
+    }
+    let (wheel, member) = match &artifact.bytes {
+        ByteSource::WheelMember { wheel, member } => (wheel.clone(), member.clone()),
+        _ => return units.push(Unit::Artifact(artifact)),
+    };
+    match units.last_mut() {
+        Some(Unit::Wheel {
+            wheel: last,
+            members,
+        }) if *last == wheel => members.push((member, artifact)),
+        _ => units.push(Unit::Wheel {
+            wheel,
+            members: vec![(member, artifact)],
+        }),
+    }
 }
 
 /// Every artifact's entry is made here, so the policy meets every judged one.
