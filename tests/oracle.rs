@@ -45,17 +45,11 @@ except SystemError:
 #[test]
 fn cpython_agrees_with_every_x86_64_elf_verdict() {
     if !(cfg!(target_os = "linux") && cfg!(target_arch = "x86_64")) {
-        println!(
-            "SKIPPED: the fixtures are x86_64 ELF; only an x86_64 Linux python3 can load them"
-        );
+        support::skip("the fixtures are x86_64 ELF; only an x86_64 Linux python3 can load them");
         return;
     }
     if Command::new("python3").arg("--version").output().is_err() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "python3 is needed under CI: the CPython oracle may not be skipped there"
-        );
-        println!("SKIPPED: python3 is not installed, so the CPython oracle cannot run");
+        support::skip("python3 is not installed, so the CPython oracle cannot run");
         return;
     }
     let version = Command::new("python3")

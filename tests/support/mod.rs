@@ -86,16 +86,22 @@ pub fn wait_within(mut child: Child, limit: Duration) -> Option<Output> {
     })
 }
 
+/// Says why a test cannot run here, for the caller to return. Under CI (the `CI` variable
+/// set, as `.ci/run` runs) no test may skip, so this fails the test instead.
+pub fn skip(why: &str) {
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "{why}: this test may not be skipped under CI"
+    );
+    println!("SKIPPED: {why}");
+}
+
 /// Whether gcc is here; under `CI` it must be (a test that needs it may not skip there).
 pub fn have_gcc(test: &str) -> bool {
     if Command::new("gcc").arg("--version").output().is_ok() {
         return true;
     }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "{test} needs gcc under CI: it may not be skipped there"
-    );
-    println!("SKIPPED: gcc is not installed");
+    skip(&format!("{test} needs gcc, which is not installed"));
     false
 }
 
