@@ -6,16 +6,12 @@ mod support;
 
 use std::path::Path;
 
-use pyinit_check::discover::{Discovery, Found};
 use pyinit_check::model::{
     Artifact, ByteSource, CrateContext, Location, ModuleIdentity, NameSource, Origin, PyModuleItem,
     VersionSource,
 };
-use pyinit_check::outcome::FailOn;
-use pyinit_check::pipeline::{Settings, run};
 use pyinit_check::python::PythonTargets;
 use pyinit_check::report::{Context, Report, render};
-use pyinit_check::stage::StageMode;
 use support::fixture;
 
 const ROOT: &str = "/repo";
@@ -53,18 +49,7 @@ fn explain(module: &str, key: &str, key_at: Location, item: PyModuleItem) -> Str
             config_warnings: Vec::new(),
         }),
     };
-    let discovery = Discovery {
-        found: vec![Found::Artifact(Box::new(artifact))],
-        unchecked: Vec::new(),
-    };
-    let settings = Settings {
-        stage: StageMode::None,
-        lock_timeout: std::time::Duration::from_secs(1),
-        fail_on: FailOn::Error,
-        policy: Default::default(),
-        jobs: 1,
-    };
-    let outcome = run(discovery, &settings, &|_| {}, &mut |_| {});
+    let outcome = support::outcome_of(artifact);
     let context = Context {
         root: ROOT.into(),
         sarif_category: None,

@@ -275,16 +275,12 @@ fn format_snapshots() {
 
 #[test]
 fn sarif_points_cargo_findings_at_the_source_lines() {
-    use pyinit_check::discover::{Discovery, Found};
     use pyinit_check::model::{
         Artifact, ByteSource, ConfigWarning, CrateContext, Location, ModuleIdentity, NameSource,
         Origin, PyModuleItem, VersionSource,
     };
-    use pyinit_check::outcome::FailOn;
-    use pyinit_check::pipeline::{Settings, run as run_pipeline};
     use pyinit_check::python::PythonTargets;
     use pyinit_check::report::sarif::document;
-    use pyinit_check::stage::StageMode;
 
     let root = Path::new("/repo");
     let at = |file: &str, line: u32, label: &str| Location {
@@ -324,18 +320,7 @@ fn sarif_points_cargo_findings_at_the_source_lines() {
             }],
         }),
     };
-    let discovery = Discovery {
-        found: vec![Found::Artifact(Box::new(artifact))],
-        unchecked: Vec::new(),
-    };
-    let settings = Settings {
-        stage: StageMode::None,
-        lock_timeout: std::time::Duration::from_secs(1),
-        fail_on: FailOn::Error,
-        policy: Default::default(),
-        jobs: 1,
-    };
-    let outcome = run_pipeline(discovery, &settings, &|_| {}, &mut |_| {});
+    let outcome = support::outcome_of(artifact);
     let sarif = document(&outcome, root, None);
     assert_valid_sarif(&sarif);
     let results = sarif["runs"][0]["results"].as_array().unwrap();

@@ -4,22 +4,9 @@
 mod support;
 
 use std::fs;
-use std::io::Write;
-use std::path::Path;
 
 use serde_json::Value;
-use support::{code, fixture, run, stderr, stdout};
-
-fn write_wheel(path: &Path, entries: &[(&str, Vec<u8>)]) {
-    let mut zip = zip::ZipWriter::new(fs::File::create(path).unwrap());
-    for (name, data) in entries {
-        let options = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Stored);
-        zip.start_file(*name, options).unwrap();
-        zip.write_all(data).unwrap();
-    }
-    zip.finish().unwrap();
-}
+use support::{code, fixture, run, stderr, stdout, write_wheel};
 
 #[test]
 fn members_are_checked_from_the_archive() {

@@ -139,6 +139,25 @@ pub fn build_c_module(
     output
 }
 
+/// Runs the pipeline over one artifact already resolved, as discover would hand it over:
+/// no staging, default policy, one job.
+pub fn outcome_of(artifact: pyinit_check::model::Artifact) -> pyinit_check::outcome::RunOutcome {
+    use pyinit_check::discover::{Discovery, Found};
+    use pyinit_check::pipeline::{Settings, run};
+    let discovery = Discovery {
+        found: vec![Found::Artifact(Box::new(artifact))],
+        unchecked: Vec::new(),
+    };
+    let settings = Settings {
+        stage: pyinit_check::stage::StageMode::None,
+        lock_timeout: std::time::Duration::from_secs(1),
+        fail_on: pyinit_check::outcome::FailOn::Error,
+        policy: Default::default(),
+        jobs: 1,
+    };
+    run(discovery, &settings, &|_| {}, &mut |_| {})
+}
+
 /// Writes a wheel holding `entries` (stored, not deflated).
 pub fn write_wheel(path: &Path, entries: &[(&str, Vec<u8>)]) {
     use std::io::Write;
