@@ -73,6 +73,7 @@ pub fn discover(request: &DiscoverRequest) -> Discovery {
         identity: &request.identity,
         cargo_query: &request.cargo,
         projects: ProjectIndex::default(),
+        places: HashMap::new(),
     };
     if let Some(messages) = &request.cargo_json {
         let result = cargo::discover_from_build_messages_file(messages, &request.cargo);
@@ -151,6 +152,8 @@ pub(crate) struct Sink<'a> {
     cargo_query: &'a CargoQuery,
     /// The cargo projects of target directories met so far.
     projects: ProjectIndex,
+    /// Where in a cargo layout each directory met so far is (files share their parent's).
+    places: HashMap<PathBuf, Option<CargoPlace>>,
 }
 
 impl Sink<'_> {
@@ -235,7 +238,7 @@ impl Sink<'_> {
         if !self.first_time(path, FileKey::from_metadata(metadata), None) {
             return;
         }
-        let place = CargoPlace::of(path);
+        let place = self.place_of(path);
         if let Some(place) = &place
             && self.project_output(path, place, origin)
         {
@@ -265,6 +268,14 @@ impl Sink<'_> {
             identity: identify(&file_name, parsed, None, self.identity),
             crate_context: None,
         })));
+    }
+
+    fn place_of(&mut self, file: &Path) -> Option<CargoPlace> {
+        let parent = file.parent()?;
+        self.places
+            .entry(parent.to_path_buf())
+            .or_insert_with(|| CargoPlace::of_dir(parent))
+            .clone()
     }
 
     /// Takes a file in a cargo target directory as its project's output; false when no

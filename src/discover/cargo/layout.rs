@@ -137,7 +137,20 @@ pub(super) fn dirs_of_output(
     target_dir_hint: Option<&Path>,
     target: Option<&str>,
 ) -> (PathBuf, PathBuf) {
-    let profile_dir = file.parent().unwrap_or(Path::new(".")).to_path_buf();
+    dirs_of_profile(
+        file.parent().unwrap_or(Path::new(".")),
+        target_dir_hint,
+        target,
+    )
+}
+
+/// [`dirs_of_output`] for a file in `profile_dir`.
+pub(super) fn dirs_of_profile(
+    profile_dir: &Path,
+    target_dir_hint: Option<&Path>,
+    target: Option<&str>,
+) -> (PathBuf, PathBuf) {
+    let profile_dir = profile_dir.to_path_buf();
     let parent = profile_dir.parent().unwrap_or(Path::new("."));
     if let Some(hint) = target_dir_hint
         && profile_dir.starts_with(hint)

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use super::layout::{LibraryNaming, dirs_of_output, has_build_lock};
+use super::layout::{LibraryNaming, dirs_of_profile, has_build_lock};
 use super::locate::locate_manifest;
 use super::metadata::{manifest_of_current_dir, run_cargo_metadata};
 use super::{CargoArtifact, CargoQuery, NotAnExtension, Project};
@@ -30,10 +30,11 @@ pub enum CargoPlace {
 }
 
 impl CargoPlace {
-    pub fn of(file: &Path) -> Option<CargoPlace> {
-        let parent = file.parent()?;
+    /// Where a file in `parent` is. Depends on the directory alone, so a scan asks once per
+    /// directory, not once per file.
+    pub fn of_dir(parent: &Path) -> Option<CargoPlace> {
         if has_build_lock(parent) {
-            let (target_dir, profile_dir) = dirs_of_output(file, None, None);
+            let (target_dir, profile_dir) = dirs_of_profile(parent, None, None);
             return Some(CargoPlace::Uplifted {
                 target_dir,
                 profile_dir,
@@ -42,7 +43,7 @@ impl CargoPlace {
         let grandparent = parent.parent()?;
         let parent_name = parent.file_name()?.to_str()?;
         if matches!(parent_name, "deps" | "examples") && has_build_lock(grandparent) {
-            let (target_dir, profile_dir) = dirs_of_output(parent, None, None);
+            let (target_dir, profile_dir) = dirs_of_profile(grandparent, None, None);
             return Some(CargoPlace::Intermediate {
                 target_dir,
                 profile_dir,
