@@ -159,19 +159,15 @@ pub fn discover_from_metadata(query: &CargoQuery) -> Result<CargoFindings, Cargo
     let mut findings = CargoFindings::default();
     for package in packages {
         let project = Project::resolve(package, &metadata.workspace_root)?;
+        if let Some(not_extension) = project.not_an_extension() {
+            findings.not_extensions.push(not_extension);
+            continue;
+        }
         match (&project.bindings, package.cdylib()) {
-            (Some((bindings, _)), Some(cdylib)) if bindings.is_extension_module() => {
+            (Some(_), Some(cdylib)) => {
                 findings
                     .artifacts
                     .extend(place.outputs(&project, &cdylib.name)?);
-            }
-            (Some((bindings, source)), _) if !bindings.is_extension_module() => {
-                findings.not_extensions.push(NotAnExtension {
-                    package: package.name.clone(),
-                    manifest_path: package.manifest_path.clone(),
-                    bindings: *bindings,
-                    source: source.clone(),
-                });
             }
             _ => findings
                 .skipped
@@ -376,17 +372,9 @@ fn discover_from_named_messages(
                     .or_insert(project)
             }
         };
-        match &project.bindings {
-            Some((bindings, source)) if !bindings.is_extension_module() => {
-                findings.not_extensions.push(NotAnExtension {
-                    package: project.package.clone(),
-                    manifest_path: project.manifest_path.clone(),
-                    bindings: *bindings,
-                    source: source.clone(),
-                });
-                continue;
-            }
-            _ => {}
+        if let Some(not_extension) = project.not_an_extension() {
+            findings.not_extensions.push(not_extension);
+            continue;
         }
         let (target_dir, profile_dir) =
             dirs_of_output(&cdylib.path, query.target_dir.as_deref(), target.as_deref());
@@ -463,6 +451,17 @@ impl Project {
             config_warnings: name.warnings,
             bindings,
             python,
+        })
+    }
+
+    /// What the package is instead, when its bindings make no extension module.
+    fn not_an_extension(&self) -> Option<NotAnExtension> {
+        let (bindings, source) = self.bindings.as_ref()?;
+        (!bindings.is_extension_module()).then(|| NotAnExtension {
+            package: self.package.clone(),
+            manifest_path: self.manifest_path.clone(),
+            bindings: *bindings,
+            source: source.clone(),
         })
     }
 

@@ -95,15 +95,8 @@ impl ProjectIndex {
             .or_insert_with(|| projects_building_into(&target_dir, query));
         let file_name = file.file_name()?.to_str()?;
         let (_, project) = projects.iter().find(|(name, _)| name == file_name)?;
-        if let Some((bindings, source)) = &project.bindings
-            && !bindings.is_extension_module()
-        {
-            return Some(ProjectOutput::NotExtension(NotAnExtension {
-                package: project.package.clone(),
-                manifest_path: project.manifest_path.clone(),
-                bindings: *bindings,
-                source: source.clone(),
-            }));
+        if let Some(not_extension) = project.not_an_extension() {
+            return Some(ProjectOutput::NotExtension(not_extension));
         }
         let (target_dir, profile_dir) = match place {
             CargoPlace::Uplifted {
