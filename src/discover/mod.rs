@@ -284,7 +284,7 @@ impl Sink<'_> {
         let Some(output) = self.projects.output(path, place, self.cargo_query) else {
             return false;
         };
-        let mut artifact = match output {
+        let artifact = match output {
             ProjectOutput::NotExtension(package) => {
                 self.not_an_extension(path.to_path_buf(), package);
                 return true;
@@ -302,11 +302,9 @@ impl Sink<'_> {
             });
             return true;
         }
-        if let CargoPlace::Intermediate { .. } = place {
-            // cargo's intermediate copy is read where it is; only uplifted files are staged.
-            artifact.profile_dir = PathBuf::new();
-        }
-        self.cargo_output(artifact, origin);
+        // cargo's intermediate copy is read where it is; only uplifted files are staged.
+        let staged = !matches!(place, CargoPlace::Intermediate { .. });
+        self.cargo_output(artifact, origin, staged);
         true
     }
 
@@ -381,12 +379,12 @@ impl Sink<'_> {
             self.not_an_extension(package.manifest_path.clone(), package);
         }
         for output in findings.artifacts {
-            self.cargo_output(output, Origin::Cargo);
+            self.cargo_output(output, Origin::Cargo, true);
         }
     }
 
     /// A cargo output with its project's identity.
-    fn cargo_output(&mut self, output: cargo::CargoArtifact, origin: Origin) {
+    fn cargo_output(&mut self, output: cargo::CargoArtifact, origin: Origin, staged: bool) {
         let file_name = output
             .path
             .file_name()
@@ -408,7 +406,7 @@ impl Sink<'_> {
                 self.identity,
             ),
             crate_context: Some(output.crate_context()),
-            bytes: if output.profile_dir.as_os_str().is_empty() {
+            bytes: if !staged {
                 ByteSource::File(output.path)
             } else {
                 ByteSource::Cargo(CargoOutput {
