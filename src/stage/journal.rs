@@ -10,8 +10,9 @@
 //! `--stage isolate` renames cargo's output into `target/maturin/` and back. A run killed in
 //! between (SIGKILL, a CI timeout) would leave the artifact there and cargo's path empty, and
 //! nothing would say whose file it is — maturin leaves its own copies there too. So before the
-//! rename the record names the original path, and it is removed once the file is back (or both
-//! were kept). The next run that takes the record finds that name, puts the file back where it
+//! rename the record names the original path, and it is removed once the file is back. When a
+//! newer build took cargo's path meanwhile, both files are kept and the record stays, naming the
+//! older copy as this tool's, superseded. The next run that takes the record finds that name, puts the file back where it
 //! belongs, never over a newer build, and says so.
 //!
 //! A file already at the staging path may be maturin's own: maturin leaves its copy there when
@@ -34,8 +35,8 @@ use super::relocate::{FileOps, MoveBack, move_back};
 pub enum Recovery {
     /// An interrupted run had left the artifact in the staging directory; it is back.
     PutBack { from: PathBuf, to: PathBuf },
-    /// Cargo's path holds a newer build; the interrupted run's older copy stays staged until
-    /// the next staging replaces it.
+    /// Cargo's path holds a newer build; the older copy an earlier run left (interrupted, or
+    /// finding that build in its way) stays staged until the next staging replaces it.
     NewerBuildThere { stale: PathBuf, newer: PathBuf },
 }
 
@@ -50,7 +51,7 @@ impl std::fmt::Display for Recovery {
             ),
             Recovery::NewerBuildThere { stale, newer } => write!(
                 f,
-                "an interrupted earlier run had left an older copy at {}; {} holds a newer build, which was kept",
+                "an earlier run had left an older copy at {}; {} holds a newer build, which was kept",
                 stale.display(),
                 newer.display()
             ),
@@ -175,6 +176,13 @@ impl Record {
             .write_all(text.as_bytes())
             .and_then(|()| self.file.sync_data())
             .map_err(error)
+    }
+
+    /// Leaves the record naming `original` and the older copy kept at `staged` (a newer build
+    /// took `original`), then releases the lock: the next run's recovery finds the copy
+    /// superseded and stages over it. Best effort: without the record the copy only stays.
+    pub(crate) fn keep_for_next_run(mut self, original: &Path, staged: &Path) {
+        let _ = self.note(original, Some(staged));
     }
 
     /// Forgets what was noted: nothing is left to put back.

@@ -408,15 +408,33 @@ impl Staged {
                         newer_at_original: original,
                     },
                 };
-                close(record);
+                settle(record, &outcome);
                 Ok(outcome)
             }
             Moved::Copied { .. } => {
                 let outcome = discard_copy(staged, original, self.copied_from.as_ref());
-                close(record);
+                if let Ok(outcome) = &outcome {
+                    settle(record, outcome);
+                }
                 outcome
             }
         }
+    }
+}
+
+/// Ends an isolate's record. When both files were kept, the older one in the staging
+/// directory is this tool's and superseded, yet looks like maturin's own leftover (which is
+/// never deleted): the record keeps naming it, so the next run knows it may replace it.
+fn settle(record: Option<journal::Record>, outcome: &StageOutcome) {
+    match (record, outcome) {
+        (
+            Some(record),
+            StageOutcome::KeptBoth {
+                staged,
+                newer_at_original,
+            },
+        ) => record.keep_for_next_run(newer_at_original, staged),
+        (record, _) => close(record),
     }
 }
 

@@ -196,10 +196,14 @@ set +e
 code=$?
 set -e
 case $code in 0|1) ;; *) crashes=$((crashes + 1)); echo "the settling check exited $code" ;; esac
-if [ "$crashes" = 0 ] && [ "$checks" -gt 0 ] && [ -f "$artifact" ] && [ ! -e "$staged" ]; then
-  ok "concurrency: $checks checks during $rounds relinking builds, no crash, verdicts consistent"
-else
+if [ "$crashes" != 0 ] || [ "$checks" = 0 ]; then
   bad "concurrency: $crashes of $checks checks crashed or disagreed"
+elif [ ! -f "$artifact" ]; then
+  bad "concurrency: $artifact is gone after the settling check"
+elif [ -e "$staged" ]; then
+  bad "concurrency: the settling check left $staged behind"; ls -la "$(dirname "$staged")"
+else
+  ok "concurrency: $checks checks during $rounds relinking builds, no crash, verdicts consistent"
 fi
 # The last build (even rounds: match) must still import after all that staging.
 build match

@@ -4,7 +4,7 @@ use std::fs;
 
 use clap::ValueEnum;
 
-use super::super::{Moved, Placement, StageMode, StageOutcome, stage};
+use super::super::{Moved, Placement, Recovery, StageMode, StageOutcome, stage};
 use super::{Fixture, assert_artifact_at, assert_vacant, entries, no_wait};
 
 #[test]
@@ -47,6 +47,21 @@ fn isolate_keeps_both_when_a_newer_build_took_cargos_path() {
     let text = outcome.to_string();
     assert!(text.contains(&fx.artifact.display().to_string()), "{text}");
     assert!(text.contains(&fx.staged().display().to_string()), "{text}");
+
+    // The older copy is this tool's, not maturin's: the next isolate replaces it and leaves
+    // the staging directory clean, where it stages beside a file it cannot prove its own.
+    let next = stage(&fx.req(StageMode::Isolate), &mut no_wait).expect("stage again");
+    assert_eq!(
+        next.recovered(),
+        Some(&Recovery::NewerBuildThere {
+            stale: fx.staged(),
+            newer: fx.artifact.clone()
+        })
+    );
+    assert_eq!(next.staged_path(), Some(fx.staged().as_path()));
+    next.finish(&mut no_wait).expect("finish again");
+    assert_eq!(fs::read(&fx.artifact).expect("read"), b"newer build");
+    assert_eq!(entries(&fx.staging_dir()), Vec::<String>::new());
 }
 
 #[test]
