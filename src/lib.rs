@@ -19,6 +19,7 @@ pub mod model;
 pub mod near_miss;
 pub mod outcome;
 pub mod pipeline;
+pub mod platform;
 pub mod python;
 pub mod report;
 pub mod stage;

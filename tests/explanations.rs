@@ -43,6 +43,7 @@ fn explain(module: &str, key: &str, key_at: Location, item: PyModuleItem) -> Str
             python: PythonTargets::Unknown,
             python_source: VersionSource::None,
             stable_abi: None,
+            platform: Default::default(),
         },
         crate_context: Some(CrateContext {
             pymodules: vec![item],

@@ -306,6 +306,7 @@ fn sarif_points_cargo_findings_at_the_source_lines() {
             python: PythonTargets::Unknown,
             python_source: VersionSource::None,
             stable_abi: None,
+            platform: Default::default(),
         },
         crate_context: Some(CrateContext {
             pymodules: vec![PyModuleItem {

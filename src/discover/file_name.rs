@@ -107,6 +107,27 @@ fn windows_tag_targets(tag: &str) -> Option<PythonTargets> {
     version_tag(version).map(|v| PythonTargets::Versions(vec![v]))
 }
 
+/// The platform an importable suffix names: `x86_64-linux-gnu` in
+/// `.cpython-312-x86_64-linux-gnu.so` (also after `abi3`/`abi3t` and PyPy's tags), `darwin`,
+/// `win_amd64` in `.cp312-win_amd64.pyd`; `None` for `.so`, `.abi3.so`, `.pyd`.
+pub fn suffix_platform(suffix: &str) -> Option<&str> {
+    if let Some(tag) = suffix.strip_suffix(".pyd") {
+        return tag
+            .strip_prefix(".cp")?
+            .split_once('-')
+            .map(|(_, platform)| platform);
+    }
+    let tag = suffix.strip_suffix(".so")?.strip_prefix('.')?;
+    let platform = if let Some(rest) = tag.strip_prefix("cpython-") {
+        rest.split_once('-')?.1
+    } else if tag.starts_with("pypy") {
+        tag.splitn(3, '-').nth(2)?
+    } else {
+        tag.split_once('-')?.1
+    };
+    (!platform.is_empty()).then_some(platform)
+}
+
 /// `312`, `313t`, `312d` (debug ABI flag) → the version; flags other than `t`/`d` are old
 /// ABI markers (`m`) that CPython 3.8 dropped.
 pub(super) fn version_tag(tag: &str) -> Option<PythonVersion> {
@@ -177,6 +198,27 @@ mod tests {
             "1foo.so",
         ] {
             assert_eq!(parse_module_file_name(name), None, "{name}");
+        }
+    }
+
+    #[test]
+    fn suffixes_name_their_platform() {
+        assert_eq!(
+            suffix_platform(".cpython-312-x86_64-linux-gnu.so"),
+            Some("x86_64-linux-gnu")
+        );
+        assert_eq!(suffix_platform(".cpython-313t-darwin.so"), Some("darwin"));
+        assert_eq!(
+            suffix_platform(".abi3t-x86_64-linux-gnu.so"),
+            Some("x86_64-linux-gnu")
+        );
+        assert_eq!(
+            suffix_platform(".pypy310-pp73-aarch64-linux-gnu.so"),
+            Some("aarch64-linux-gnu")
+        );
+        assert_eq!(suffix_platform(".cp313t-win_arm64.pyd"), Some("win_arm64"));
+        for bare in [".so", ".abi3.so", ".pyd", ".abi3t.so"] {
+            assert_eq!(suffix_platform(bare), None, "{bare}");
         }
     }
 

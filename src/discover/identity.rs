@@ -3,10 +3,11 @@
 
 #[cfg(doc)]
 use super::file_name::parse_module_file_name;
-use super::file_name::{ModuleFileName, guess_module_of_unimportable};
+use super::file_name::{ModuleFileName, guess_module_of_unimportable, suffix_platform};
 use super::wheel_tags::WheelTags;
 use crate::hook::last_component;
 use crate::model::{ModuleIdentity, NameSource, VersionSource};
+use crate::platform::{PlatformClaims, parse_suffix_platform};
 use crate::python::{FloorSource, PythonTargets, PythonVersion, StableAbi};
 
 /// What the user said about every artifact.
@@ -46,6 +47,15 @@ pub fn identify(
             }
         })
     });
+    let platform = PlatformClaims {
+        claims: parsed
+            .as_ref()
+            .and_then(|parsed| suffix_platform(&parsed.suffix))
+            .and_then(parse_suffix_platform)
+            .into_iter()
+            .collect(),
+        tag_disagreement: None,
+    };
     let configured = configured.map(|c| (c.name, c.source));
     let importable_file_name = parsed.is_some();
     let python_tagged_name = parsed.as_ref().is_some_and(|parsed| parsed.suffix != ".so");
@@ -80,6 +90,7 @@ pub fn identify(
         python,
         python_source,
         stable_abi,
+        platform,
     }
 }
 
@@ -114,7 +125,17 @@ pub fn apply_wheel_tags(
             },
         });
     }
-    if identity.python == PythonTargets::Unknown {
+    // An abi3 file in a version-specific wheel (`cp313-cp313t`) is for exactly those
+    // interpreters: whether they load an `.abi3.so` at all is then a question (PYI018).
+    let abi3_file_in_versioned_wheel =
+        matches!(identity.python, PythonTargets::Abi3 | PythonTargets::Abi3t)
+            && identity.python_source == VersionSource::FileSuffix
+            && tags.abi3_floor.is_none()
+            && !tags.versions.is_empty();
+    if abi3_file_in_versioned_wheel {
+        identity.python = PythonTargets::Versions(tags.versions.clone());
+        identity.python_source = VersionSource::WheelTag;
+    } else if identity.python == PythonTargets::Unknown {
         let from_tags = if tags.abi3_floor.is_none() {
             Some(PythonTargets::Versions(tags.versions.clone()))
                 .filter(|_| !tags.versions.is_empty())
@@ -273,8 +294,7 @@ mod tests {
     fn wheel_tags_fill_what_the_member_and_command_line_leave_open() {
         let tags = WheelTags {
             versions: vec!["3.12".parse().unwrap()],
-            abi3_floor: None,
-            abi3t_only: false,
+            ..WheelTags::default()
         };
         let abi3_tags = WheelTags {
             abi3_floor: Some("3.8".parse().unwrap()),

@@ -23,11 +23,12 @@ pub use error::DiscoverError;
 pub use file_name::{ModuleFileName, guess_module_of_unimportable, parse_module_file_name};
 use identity::apply_wheel_tags;
 pub use identity::{IdentityOptions, identify};
-use wheel_tags::wheel_tags;
+use wheel_tags::{platform_claims, wheel_tags};
 
 use crate::model::{
     Artifact, ByteSource, CargoOutput, NothingToCheck, Origin, Unchecked, UncheckedReason,
 };
+use crate::platform::{PlatformClaim, parse_target_triple};
 use cargo::{CargoPlace, CargoQuery, ProjectIndex, ProjectOutput};
 
 /// What to discover: paths, or a cargo build.
@@ -350,6 +351,9 @@ impl Sink<'_> {
             let mut identity = identify(file_name, Some(module.file_name), None, self.identity);
             if let Some(tags) = &tags {
                 apply_wheel_tags(&mut identity, &member_targets, tags);
+                let wheel = platform_claims(tags, listing.metadata_tags.as_ref());
+                identity.platform.claims.extend(wheel.claims);
+                identity.platform.tag_disagreement = wheel.tag_disagreement;
             }
             self.found.push(Found::Artifact(Box::new(Artifact {
                 path: path.join(&module.member),
@@ -396,15 +400,20 @@ impl Sink<'_> {
             python: output.python.as_ref().map(|p| p.targets.clone()),
             abi3_floor: output.python.as_ref().and_then(|p| p.abi3_floor),
         });
+        let mut identity = identify(
+            &file_name,
+            parse_module_file_name(&file_name),
+            configured,
+            self.identity,
+        );
+        identity
+            .platform
+            .claims
+            .extend(built_for(&output.target_dir, &output.profile_dir));
         self.found.push(Found::Artifact(Box::new(Artifact {
             path: output.path.clone(),
             origin,
-            identity: identify(
-                &file_name,
-                parse_module_file_name(&file_name),
-                configured,
-                self.identity,
-            ),
+            identity,
             crate_context: Some(output.crate_context()),
             bytes: if !staged {
                 ByteSource::File(output.path)
@@ -417,6 +426,14 @@ impl Sink<'_> {
             },
         })));
     }
+}
+
+/// The target a cargo output was built for, when cargo put it under a triple directory
+/// (`target/aarch64-unknown-linux-gnu/release/`): the profile directory's parent is then not
+/// the target directory itself.
+fn built_for(target_dir: &Path, profile_dir: &Path) -> Option<PlatformClaim> {
+    let triple_dir = profile_dir.parent().filter(|dir| *dir != target_dir)?;
+    parse_target_triple(triple_dir.file_name()?.to_str()?)
 }
 
 /// The file of the same name in one of the target directory's profile directories.

@@ -59,7 +59,13 @@ pub fn is_wheel(path: &Path) -> bool {
 pub struct WheelListing {
     pub modules: Vec<WheelModule>,
     pub not_checked: Vec<(String, UncheckedReason)>,
+    /// The `Tag:` lines of the wheel's `<name>.dist-info/WHEEL`, with that file's path; `None`
+    /// when the wheel has no (readable) `WHEEL` file.
+    pub metadata_tags: Option<(String, Vec<String>)>,
 }
+
+/// The most of a `WHEEL` file read: real ones are a few hundred bytes.
+const MAX_WHEEL_METADATA: u64 = 64 << 10;
 
 /// Lists the members CPython could import once the wheel is installed.
 pub fn wheel_modules(path: &Path) -> Result<WheelListing, WheelError> {
@@ -72,7 +78,7 @@ pub fn wheel_modules(path: &Path) -> Result<WheelListing, WheelError> {
 
 /// [`wheel_modules`] of an archive already open; `path` names it in errors.
 pub fn wheel_modules_in(reader: impl Read + Seek, path: &Path) -> Result<WheelListing, WheelError> {
-    let archive = open(reader, path)?;
+    let mut archive = open(reader, path)?;
     if archive.len() > MAX_MEMBERS {
         return Err(WheelError::TooManyMembers {
             path: path.to_path_buf(),
@@ -80,11 +86,15 @@ pub fn wheel_modules_in(reader: impl Read + Seek, path: &Path) -> Result<WheelLi
         });
     }
     let mut listing = WheelListing::default();
+    let mut metadata = None;
     for member in archive.file_names() {
         let member = member.map_err(|e| WheelError::NotZip {
             path: path.to_path_buf(),
             reason: e.to_string(),
         })?;
+        if is_wheel_metadata(&member) && metadata.is_none() {
+            metadata = Some(member.to_string());
+        }
         match classify_member(&member) {
             Classification::Module(file_name) => listing.modules.push(WheelModule {
                 member: member.into_owned(),
@@ -100,7 +110,39 @@ pub fn wheel_modules_in(reader: impl Read + Seek, path: &Path) -> Result<WheelLi
     listing.modules.dedup_by(|a, b| a.member == b.member);
     listing.not_checked.sort_by(|a, b| a.0.cmp(&b.0));
     listing.not_checked.dedup_by(|a, b| a.0 == b.0);
+    listing.metadata_tags = metadata.and_then(|member| {
+        let tags = metadata_tags(&mut archive, &member)?;
+        Some((member, tags))
+    });
     Ok(listing)
+}
+
+/// `<name>-<version>.dist-info/WHEEL` at the archive's top level.
+fn is_wheel_metadata(member: &str) -> bool {
+    member
+        .strip_suffix("/WHEEL")
+        .is_some_and(|dir| dir.ends_with(".dist-info") && !dir.contains('/'))
+}
+
+/// The `Tag:` lines of the `WHEEL` file `member`; `None` when it cannot be read as text. Its
+/// tags only inform a warning, so an unreadable one is no reason to refuse the wheel.
+fn metadata_tags<R: Read + Seek>(
+    archive: &mut zip::ZipArchive<R>,
+    member: &str,
+) -> Option<Vec<String>> {
+    let entry = archive.by_name(member).ok()?;
+    let mut text = String::new();
+    entry
+        .take(MAX_WHEEL_METADATA)
+        .read_to_string(&mut text)
+        .ok()?;
+    Some(
+        text.lines()
+            .filter_map(|line| line.strip_prefix("Tag:"))
+            .map(|tag| tag.trim().to_string())
+            .filter(|tag| !tag.is_empty())
+            .collect(),
+    )
 }
 
 /// An archive opened once for all its members: the central directory is read and checked

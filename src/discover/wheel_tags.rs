@@ -5,9 +5,11 @@
 //! abi tag either the interpreter's own ABI (`cp312`, `cp313t`) or the stable ABI (`abi3`,
 //! `abi3t`), whose python tag is then the oldest interpreter it promises.
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use super::file_name::version_tag;
+use crate::platform::{PlatformClaims, TagDisagreement, parse_wheel_platform};
 use crate::python::PythonVersion;
 
 /// The CPython claims of one wheel file name.
@@ -19,9 +21,14 @@ pub struct WheelTags {
     pub abi3_floor: Option<PythonVersion>,
     /// The only stable ABI named is `abi3t` (free-threaded, PEP 803).
     pub abi3t_only: bool,
+    /// The platform tags (`manylinux_2_17_x86_64`, `macosx_11_0_arm64`), as written.
+    pub platforms: Vec<String>,
+    /// Every `python-abi-platform` combination the name stands for (PEP 425's compressed
+    /// tag sets expanded), to compare with the `WHEEL` file's `Tag:` lines.
+    pub expanded: BTreeSet<String>,
 }
 
-/// The tags of `path`'s file name; `None` when it is no wheel name or names no CPython.
+/// The tags of `path`'s file name; `None` when it is no wheel name.
 pub fn wheel_tags(path: &Path) -> Option<WheelTags> {
     let name = path.file_name()?.to_str()?.strip_suffix(".whl")?;
     let parts: Vec<&str> = name.split('-').collect();
@@ -33,7 +40,12 @@ pub fn wheel_tags(path: &Path) -> Option<WheelTags> {
         .split('.')
         .filter_map(|tag| version_tag(tag.strip_prefix("cp")?))
         .collect();
-    let mut tags = WheelTags::default();
+    let platform = parts[parts.len() - 1];
+    let mut tags = WheelTags {
+        platforms: platform.split('.').map(str::to_owned).collect(),
+        expanded: expand(python, abi, platform),
+        ..WheelTags::default()
+    };
     let abis: Vec<&str> = abi.split('.').collect();
     tags.abi3t_only = abis.contains(&"abi3t") && !abis.contains(&"abi3");
     for abi in abis {
@@ -45,7 +57,46 @@ pub fn wheel_tags(path: &Path) -> Option<WheelTags> {
             tags.versions.push(version);
         }
     }
-    (tags != WheelTags::default()).then_some(tags)
+    Some(tags)
+}
+
+/// What the wheel's name promises about platforms (its checked platform tags), and where its
+/// `WHEEL` file (`metadata`: path and `Tag:` lines) says otherwise.
+pub fn platform_claims(
+    tags: &WheelTags,
+    metadata: Option<&(String, Vec<String>)>,
+) -> PlatformClaims {
+    let tag_disagreement = metadata.and_then(|(path, lines)| {
+        let listed: BTreeSet<String> = lines.iter().cloned().collect();
+        let only_in_name: Vec<String> = tags.expanded.difference(&listed).cloned().collect();
+        let only_in_metadata: Vec<String> = listed.difference(&tags.expanded).cloned().collect();
+        (!only_in_name.is_empty() || !only_in_metadata.is_empty()).then(|| TagDisagreement {
+            only_in_name,
+            only_in_metadata,
+            metadata_path: path.clone(),
+        })
+    });
+    PlatformClaims {
+        claims: tags
+            .platforms
+            .iter()
+            .filter_map(|tag| parse_wheel_platform(tag))
+            .collect(),
+        tag_disagreement,
+    }
+}
+
+/// `cp312.cp313-abi3-a.b` → every `python-abi-platform` triple.
+fn expand(python: &str, abi: &str, platform: &str) -> BTreeSet<String> {
+    let mut expanded = BTreeSet::new();
+    for python in python.split('.') {
+        for abi in abi.split('.') {
+            for platform in platform.split('.') {
+                expanded.insert(format!("{python}-{abi}-{platform}"));
+            }
+        }
+    }
+    expanded
 }
 
 #[cfg(test)]
@@ -62,13 +113,22 @@ mod tests {
 
     #[test]
     fn reads_version_specific_and_stable_abi_tags() {
+        let numpy = tags("numpy-2.4.6-cp312-cp312-manylinux_2_27_x86_64.manylinux_2_28_x86_64.whl")
+            .unwrap();
         assert_eq!(
-            tags("numpy-2.4.6-cp312-cp312-manylinux_2_27_x86_64.manylinux_2_28_x86_64.whl"),
-            Some(WheelTags {
-                versions: vec![v("3.12")],
-                abi3_floor: None,
-                abi3t_only: false,
-            })
+            (numpy.versions, numpy.abi3_floor, numpy.abi3t_only),
+            (vec![v("3.12")], None, false)
+        );
+        assert_eq!(
+            numpy.platforms,
+            ["manylinux_2_27_x86_64", "manylinux_2_28_x86_64"]
+        );
+        assert_eq!(
+            numpy.expanded.into_iter().collect::<Vec<_>>(),
+            [
+                "cp312-cp312-manylinux_2_27_x86_64",
+                "cp312-cp312-manylinux_2_28_x86_64"
+            ]
         );
         assert_eq!(
             tags("x-1.0-cp313-cp313t-linux_x86_64.whl")
@@ -97,9 +157,40 @@ mod tests {
     }
 
     #[test]
-    fn names_without_cpython_tags_claim_nothing() {
-        assert_eq!(tags("pure-1.0-py3-none-any.whl"), None);
+    fn the_wheel_file_must_list_the_tags_of_the_name() {
+        let name =
+            tags("x-1.0-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl").unwrap();
+        let agreeing = (
+            "x-1.0.dist-info/WHEEL".to_string(),
+            vec![
+                "cp312-cp312-manylinux2014_x86_64".to_string(),
+                "cp312-cp312-manylinux_2_17_x86_64".to_string(),
+            ],
+        );
+        let claims = platform_claims(&name, Some(&agreeing));
+        assert_eq!(claims.tag_disagreement, None);
+        assert_eq!(claims.claims.len(), 2);
+        let stale = (
+            agreeing.0.clone(),
+            vec!["cp312-cp312-linux_x86_64".to_string()],
+        );
+        let disagreement = platform_claims(&name, Some(&stale))
+            .tag_disagreement
+            .unwrap();
+        assert_eq!(disagreement.only_in_metadata, ["cp312-cp312-linux_x86_64"]);
+        assert_eq!(disagreement.only_in_name.len(), 2);
+        assert_eq!(platform_claims(&name, None).tag_disagreement, None);
+    }
+
+    #[test]
+    fn names_without_cpython_tags_claim_no_interpreter() {
+        let pure = tags("pure-1.0-py3-none-any.whl").unwrap();
+        assert_eq!((pure.versions.len(), pure.abi3_floor), (0, None));
         assert_eq!(tags("notawheel.zip"), None);
-        assert_eq!(tags("x-pp310-pypy310_pp73-linux_x86_64.whl"), None);
+        let pypy = tags("x-1.0-pp310-pypy310_pp73-linux_x86_64.whl").unwrap();
+        assert_eq!(
+            (pypy.versions.len(), pypy.platforms),
+            (0, vec!["linux_x86_64".to_string()])
+        );
     }
 }

@@ -39,3 +39,13 @@ impl ImportedSymbol {
         self.binding == Binding::Strong
     }
 }
+
+/// A library the loader must load before the image (ELF `DT_NEEDED`, Mach-O `LC_LOAD_DYLIB`
+/// and its kin, a PE import directory entry), as the image names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NeededLibrary {
+    /// `libc.so.6`, `/usr/lib/libSystem.B.dylib`, `python312.dll`.
+    pub name: String,
+    /// Mach-O `LC_LOAD_WEAK_DYLIB`: the image loads without it.
+    pub weak: bool,
+}

@@ -24,7 +24,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 pub use error::InspectError;
-pub use imports::{Binding, ImportedSymbol, NeededVersion};
+pub use imports::{Binding, ImportedSymbol, NeededLibrary, NeededVersion};
 pub use miss::{MissReason, Unsearchable};
 pub use read::Reader;
 
@@ -112,6 +112,32 @@ pub trait ImportTable {
     /// Every symbol the image imports, in table order. Walks the whole import table (for
     /// ELF: the dynamic symbols and version needs, never `.symtab` or debug sections).
     fn imported_symbols(&self) -> Result<Vec<ImportedSymbol>, InspectError>;
+
+    /// The libraries the loader loads first, in the image's order.
+    fn needed_libraries(&self) -> Result<Vec<NeededLibrary>, InspectError>;
+
+    /// ELF: every symbol version the image needs (`DT_VERNEED`). The loader checks each
+    /// one when it loads the image, whether or not a symbol refers to it.
+    fn version_needs(&self) -> Result<Vec<NeededVersion>, InspectError> {
+        Ok(Vec::new())
+    }
+}
+
+/// The Apple platform a deployment target is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApplePlatform {
+    MacOs,
+    /// iOS, tvOS, watchOS, Mac Catalyst...: `LC_BUILD_VERSION`'s platform number.
+    Other(u32),
+}
+
+/// The oldest OS release an Apple image is built for, which dyld refuses to load it below.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MinimumOs {
+    pub platform: ApplePlatform,
+    pub version: crate::platform::Version,
+    /// Where it was read: `LC_BUILD_VERSION minos` or `LC_VERSION_MIN_MACOSX version`.
+    pub command: &'static str,
 }
 
 /// One image in a file: the whole file for thin formats, one architecture of a fat file.
@@ -122,8 +148,10 @@ pub struct Slice<'a> {
     /// `Err` when the image has no table the loader could search at all.
     pub exports: Result<Box<dyn ExportTable + 'a>, Unsearchable>,
     /// `None` when the image has no import table (ELF without a dynamic section or hash
-    /// table, PE without an import directory, Mach-O without `LC_SYMTAB`): it imports nothing.
+    /// table, PE without an import directory): it imports nothing.
     pub imports: Option<Box<dyn ImportTable + 'a>>,
+    /// Mach-O: the deployment target its load commands state.
+    pub minimum_os: Option<MinimumOs>,
 }
 
 /// A file opened for inspection: its format and one view per loadable image.
@@ -204,6 +232,32 @@ impl<'a> SliceView<'a> {
         };
         *self.imported.borrow_mut() = Some(Rc::clone(&imported));
         Ok(imported)
+    }
+
+    /// The libraries the loader loads first (read on each call; rules ask once).
+    pub fn needed_libraries(&self) -> Result<Vec<NeededLibrary>, InspectError> {
+        match &self.slice.imports {
+            Some(table) => table.needed_libraries(),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// ELF: the symbol versions the image needs (read on each call; rules ask once).
+    pub fn version_needs(&self) -> Result<Vec<NeededVersion>, InspectError> {
+        match &self.slice.imports {
+            Some(table) => table.version_needs(),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// Mach-O: the oldest OS release the image is built for.
+    pub fn minimum_os(&self) -> Option<MinimumOs> {
+        self.slice.minimum_os
+    }
+
+    /// The machine, when a platform tag can name it.
+    pub fn machine(&self) -> Option<crate::platform::Machine> {
+        crate::platform::Machine::from_arch_name(&self.slice.arch)
     }
 
     /// The most precise reason for a miss the format can give (scans, so for messages only).

@@ -1,12 +1,14 @@
 //! The artifact model: the vocabulary discover resolves and every later stage reads.
 //!
-//! This module depends on nothing else in the crate but [`crate::python`]: discover fills
+//! This module depends on nothing else in the crate but [`crate::python`] and
+//! [`crate::platform`]: discover fills
 //! these values in completely, the pipeline stages and inspects what they name, judge reads
 //! them, and reports render them. No stage refers back to an earlier one.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use crate::platform::PlatformClaims;
 use crate::python::{PythonTargets, StableAbi};
 
 mod package;
@@ -136,6 +138,9 @@ pub struct ModuleIdentity {
     /// For an `.abi3`/`.abi3t` file: the stable-ABI promise it makes (its suffix says so even
     /// when `--python` names the versions).
     pub stable_abi: Option<StableAbi>,
+    /// Where its names promise it loads: the suffix's platform, the wheel's platform tags,
+    /// the cargo target.
+    pub platform: PlatformClaims,
 }
 
 /// One thing to check: where its bytes are, and what module it must be.

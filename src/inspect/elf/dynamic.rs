@@ -6,8 +6,8 @@
 //! and a table may not run past the file image of its segment.
 
 use goblin::elf::dynamic::{
-    DT_FLAGS_1, DT_GNU_HASH, DT_HASH, DT_NULL, DT_STRSZ, DT_STRTAB, DT_SYMENT, DT_SYMTAB,
-    DT_VERNEED, DT_VERNEEDNUM, DT_VERSYM, dyn32, dyn64,
+    DT_FLAGS_1, DT_GNU_HASH, DT_HASH, DT_NEEDED, DT_NULL, DT_STRSZ, DT_STRTAB, DT_SYMENT,
+    DT_SYMTAB, DT_VERNEED, DT_VERNEEDNUM, DT_VERSYM, dyn32, dyn64,
 };
 use goblin::elf::program_header::PT_LOAD;
 
@@ -170,8 +170,10 @@ impl<'a> Mapped<'a> {
 }
 
 /// The `PT_DYNAMIC` entries the symbol lookup (and the import walk) needs, as addresses (`d_ptr`) or values (`d_val`).
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct DynamicInfo {
+    /// `DT_NEEDED`, in order: offsets into `DT_STRTAB` of the libraries to load first.
+    pub needed: Vec<u64>,
     pub gnu_hash: Option<u64>,
     pub hash: Option<u64>,
     pub mips_xhash: Option<u64>,
@@ -223,6 +225,7 @@ impl DynamicInfo {
                 DT_VERNEED => info.verneed = Some(d_un),
                 DT_VERNEEDNUM => info.verneednum = Some(d_un),
                 DT_FLAGS_1 => info.flags_1 = d_un,
+                DT_NEEDED => info.needed.push(d_un),
                 _ => {}
             }
         }

@@ -13,7 +13,9 @@ use goblin::elf::symver::VERSYM_HIDDEN;
 use super::HashTable;
 use super::dynamic::Mapped;
 use super::symbol::SymbolTable;
-use crate::inspect::{Binding, ImportTable, ImportedSymbol, InspectError, NeededVersion};
+use crate::inspect::{
+    Binding, ImportTable, ImportedSymbol, InspectError, NeededLibrary, NeededVersion,
+};
 
 const NEED_LOOPS: &str = "version needs (DT_VERNEED): an entry's vn_next or vna_next loops";
 /// `VER_FLG_WEAK` in `vna_flags`.
@@ -34,11 +36,13 @@ pub struct ElfImports<'a> {
     pub hash: HashTable<'a>,
     /// `DT_VERNEED` and `DT_VERNEEDNUM`.
     pub needs: Option<Result<(Mapped<'a>, u64), InspectError>>,
+    /// `DT_NEEDED`: string table offsets.
+    pub needed: Vec<u64>,
 }
 
 impl ElfImports<'_> {
     /// The `Elf_Verneed` list: each entry names a file and its `Elf_Vernaux` versions.
-    fn version_needs(&self) -> Result<Vec<Need>, InspectError> {
+    fn needs(&self) -> Result<Vec<Need>, InspectError> {
         let (table, count) = match &self.needs {
             None => return Ok(Vec::new()),
             Some(needs) => needs.clone()?,
@@ -98,8 +102,25 @@ impl ElfImports<'_> {
 }
 
 impl ImportTable for ElfImports<'_> {
+    fn needed_libraries(&self) -> Result<Vec<NeededLibrary>, InspectError> {
+        self.needed
+            .iter()
+            .map(|&offset| {
+                let name = self.symbols.strings.c_str(offset)?;
+                Ok(NeededLibrary {
+                    name: String::from_utf8_lossy(name).into_owned(),
+                    weak: false,
+                })
+            })
+            .collect()
+    }
+
+    fn version_needs(&self) -> Result<Vec<NeededVersion>, InspectError> {
+        Ok(self.needs()?.into_iter().map(|need| need.needed).collect())
+    }
+
     fn imported_symbols(&self) -> Result<Vec<ImportedSymbol>, InspectError> {
-        let needs = self.version_needs()?;
+        let needs = self.needs()?;
         // Never past what DT_SYMTAB's segment holds, whatever the hash table claims.
         let count = u64::from(self.hash.symbol_count()?).min(self.symbols.capacity()) as u32;
         let mut imports = Vec::new();

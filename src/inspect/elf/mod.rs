@@ -46,6 +46,7 @@ pub fn open(bytes: &[u8]) -> Result<Slice<'_>, InspectError> {
         kind,
         exports,
         imports,
+        minimum_os: None,
     })
 }
 
@@ -127,6 +128,7 @@ fn dynamic_tables<'a>(
         symbols,
         hash,
         needs,
+        needed: info.needed,
     };
     Ok((
         kind,

@@ -10,8 +10,8 @@
 
 use goblin::mach::symbols::{N_EXT, N_STAB, N_TYPE, N_UNDF};
 
-use super::load_commands::{ExternalDefined, Symtab};
-use crate::inspect::{Binding, ImportTable, ImportedSymbol, InspectError, Reader};
+use super::load_commands::{Extent, ExternalDefined, Symtab, dylib_name};
+use crate::inspect::{Binding, ImportTable, ImportedSymbol, InspectError, NeededLibrary, Reader};
 
 /// `N_WEAK_REF` in `n_desc` (mach-o/nlist.h).
 const N_WEAK_REF: u16 = 0x0040;
@@ -22,12 +22,32 @@ const WHAT: &str = "symbol table entry";
 pub(super) struct UndefinedSymbols<'a> {
     pub image: Reader<'a>,
     pub is_64: bool,
-    pub symtab: Symtab,
+    /// `None`: no `LC_SYMTAB`, so nothing is imported by name.
+    pub symtab: Option<Symtab>,
     pub dysymtab: Option<ExternalDefined>,
+    /// The dylib load commands, in order, and which of them are weak.
+    pub dylibs: Vec<Extent>,
+    pub weak_dylibs: Vec<bool>,
 }
 
 impl ImportTable for UndefinedSymbols<'_> {
+    fn needed_libraries(&self) -> Result<Vec<NeededLibrary>, InspectError> {
+        self.dylibs
+            .iter()
+            .zip(&self.weak_dylibs)
+            .map(|(&command, &weak)| {
+                Ok(NeededLibrary {
+                    name: String::from_utf8_lossy(dylib_name(&self.image, command)?).into_owned(),
+                    weak,
+                })
+            })
+            .collect()
+    }
+
     fn imported_symbols(&self) -> Result<Vec<ImportedSymbol>, InspectError> {
+        let Some(symtab) = self.symtab else {
+            return Ok(Vec::new());
+        };
         let entry_size = if self.is_64 {
             NLIST_64_SIZE
         } else {
@@ -38,19 +58,16 @@ impl ImportTable for UndefinedSymbols<'_> {
                 let end = d
                     .iundefsym
                     .checked_add(d.nundefsym)
-                    .filter(|&end| end <= self.symtab.nsyms)
+                    .filter(|&end| end <= symtab.nsyms)
                     .ok_or(InspectError::Malformed(
                         "LC_DYSYMTAB undefined symbols lie outside the symbol table",
                     ))?;
                 d.iundefsym..end
             }
-            None => 0..self.symtab.nsyms,
+            None => 0..symtab.nsyms,
         };
-        let symoff = u64::from(self.symtab.symoff);
-        let (stroff, strsize) = (
-            u64::from(self.symtab.stroff),
-            u64::from(self.symtab.strsize),
-        );
+        let symoff = u64::from(symtab.symoff);
+        let (stroff, strsize) = (u64::from(symtab.stroff), u64::from(symtab.strsize));
         let mut imports = Vec::new();
         for index in range {
             let at = symoff + u64::from(index) * entry_size;

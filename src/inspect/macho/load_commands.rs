@@ -10,7 +10,8 @@ use goblin::mach::load_command::{
 };
 
 use super::header::MachHeader;
-use crate::inspect::{InspectError, Reader};
+use crate::inspect::{ApplePlatform, InspectError, MinimumOs, Reader};
+use crate::platform::Version;
 
 /// A byte range of the image (offsets are relative to the start of the thin image, also
 /// inside a fat file).
@@ -51,6 +52,10 @@ pub(super) struct Linkedit {
     /// Dependent library commands in load order; re-export ordinal N names the N-th (from 1).
     /// Each is the whole `dylib_command`, its install name read only when a re-export asks.
     pub dylibs: Vec<Extent>,
+    /// Parallel to `dylibs`: whether each is `LC_LOAD_WEAK_DYLIB` (the image loads without it).
+    pub weak_dylibs: Vec<bool>,
+    /// The deployment target: `LC_BUILD_VERSION`, else an `LC_VERSION_MIN_*` command.
+    pub minimum_os: Option<MinimumOs>,
 }
 
 // Fixed sizes of the commands read here (mach-o/loader.h).
@@ -60,6 +65,17 @@ const LINKEDIT_DATA_COMMAND: u64 = 16;
 const SYMTAB_COMMAND: u64 = 24;
 const DYSYMTAB_COMMAND: u64 = 80;
 const DYLIB_COMMAND: u64 = 24;
+const BUILD_VERSION_COMMAND: u64 = 24;
+const VERSION_MIN_COMMAND: u64 = 16;
+
+// Deployment-target commands (mach-o/loader.h); goblin names only some of them.
+const LC_VERSION_MIN_MACOSX: u32 = 0x24;
+const LC_VERSION_MIN_IPHONEOS: u32 = 0x25;
+const LC_VERSION_MIN_TVOS: u32 = 0x2f;
+const LC_VERSION_MIN_WATCHOS: u32 = 0x30;
+const LC_BUILD_VERSION: u32 = 0x32;
+/// `PLATFORM_MACOS` in `LC_BUILD_VERSION`.
+const PLATFORM_MACOS: u32 = 1;
 
 /// Walks the `ncmds` load commands, all of which must lie within `sizeofcmds` after the header.
 pub(super) fn read(image: &Reader<'_>, header: &MachHeader) -> Result<Linkedit, InspectError> {
@@ -166,6 +182,54 @@ pub(super) fn read(image: &Reader<'_>, header: &MachHeader) -> Result<Linkedit, 
                     "dylib load command: cmdsize too small",
                 )?;
                 linkedit.dylibs.push(command);
+                linkedit.weak_dylibs.push(cmd == LC_LOAD_WEAK_DYLIB);
+            }
+            // ld64 writes one of these; when an image has both kinds, dyld goes by
+            // LC_BUILD_VERSION, so a VERSION_MIN never replaces it.
+            LC_BUILD_VERSION => {
+                fits(
+                    command,
+                    BUILD_VERSION_COMMAND,
+                    "LC_BUILD_VERSION: cmdsize too small",
+                )?;
+                let platform = image.u32(at + 8, "LC_BUILD_VERSION")?;
+                linkedit.minimum_os = Some(MinimumOs {
+                    platform: ApplePlatform::from_build_version(platform),
+                    version: decode_version(image.u32(at + 12, "LC_BUILD_VERSION")?),
+                    command: "LC_BUILD_VERSION minos",
+                });
+            }
+            LC_VERSION_MIN_MACOSX
+            | LC_VERSION_MIN_IPHONEOS
+            | LC_VERSION_MIN_TVOS
+            | LC_VERSION_MIN_WATCHOS => {
+                fits(
+                    command,
+                    VERSION_MIN_COMMAND,
+                    "LC_VERSION_MIN: cmdsize too small",
+                )?;
+                if linkedit
+                    .minimum_os
+                    .is_none_or(|min| min.command != "LC_BUILD_VERSION minos")
+                {
+                    let (platform, name) = match cmd {
+                        LC_VERSION_MIN_MACOSX => {
+                            (ApplePlatform::MacOs, "LC_VERSION_MIN_MACOSX version")
+                        }
+                        LC_VERSION_MIN_IPHONEOS => {
+                            (ApplePlatform::Other(2), "LC_VERSION_MIN_IPHONEOS version")
+                        }
+                        LC_VERSION_MIN_TVOS => {
+                            (ApplePlatform::Other(3), "LC_VERSION_MIN_TVOS version")
+                        }
+                        _ => (ApplePlatform::Other(4), "LC_VERSION_MIN_WATCHOS version"),
+                    };
+                    linkedit.minimum_os = Some(MinimumOs {
+                        platform,
+                        version: decode_version(image.u32(at + 8, "LC_VERSION_MIN")?),
+                        command: name,
+                    });
+                }
             }
             _ => {}
         }
@@ -173,6 +237,25 @@ pub(super) fn read(image: &Reader<'_>, header: &MachHeader) -> Result<Linkedit, 
     }
     linkedit.export_trie = exports_trie.or(dyld_info);
     Ok(linkedit)
+}
+
+/// `xxxx.yy.zz` in nibbles: 0x000d0100 is 13.1.0.
+fn decode_version(encoded: u32) -> Version {
+    Version {
+        major: (encoded >> 16) as u16,
+        minor: ((encoded >> 8) & 0xff) as u16,
+        patch: (encoded & 0xff) as u16,
+    }
+}
+
+impl ApplePlatform {
+    fn from_build_version(platform: u32) -> ApplePlatform {
+        if platform == PLATFORM_MACOS {
+            ApplePlatform::MacOs
+        } else {
+            ApplePlatform::Other(platform)
+        }
+    }
 }
 
 fn fits(command: Extent, needed: u64, what: &'static str) -> Result<(), InspectError> {

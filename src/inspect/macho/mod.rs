@@ -28,14 +28,14 @@ pub fn open_thin(bytes: &[u8]) -> Result<Slice<'_>, InspectError> {
     let header = MachHeader::parse(bytes)?;
     let image = Reader::new(bytes, header.big_endian);
     let linkedit = load_commands::read(&image, &header)?;
-    let imports = linkedit.symtab.map(|symtab| {
-        Box::new(UndefinedSymbols {
-            image,
-            is_64: header.is_64,
-            symtab,
-            dysymtab: linkedit.dysymtab,
-        }) as Box<dyn ImportTable + '_>
-    });
+    let imports: Option<Box<dyn ImportTable + '_>> = Some(Box::new(UndefinedSymbols {
+        image,
+        is_64: header.is_64,
+        symtab: linkedit.symtab,
+        dysymtab: linkedit.dysymtab,
+        dylibs: linkedit.dylibs.clone(),
+        weak_dylibs: linkedit.weak_dylibs.clone(),
+    }));
     // dyld uses the trie whenever the image has one (even an empty one) and the nlist table only
     // for images linked without (before macOS 10.6, or relocatable objects).
     let exports: Result<Box<dyn ExportTable + '_>, Unsearchable> =
@@ -56,6 +56,7 @@ pub fn open_thin(bytes: &[u8]) -> Result<Slice<'_>, InspectError> {
         kind: header.object_kind(),
         exports,
         imports,
+        minimum_os: linkedit.minimum_os,
     })
 }
 

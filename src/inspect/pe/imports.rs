@@ -11,7 +11,7 @@
 
 use super::address_map::AddressMap;
 use super::headers::DataDirectory;
-use crate::inspect::{Binding, ImportTable, ImportedSymbol, InspectError, Reader};
+use crate::inspect::{Binding, ImportTable, ImportedSymbol, InspectError, NeededLibrary, Reader};
 
 const DESCRIPTOR_SIZE: u64 = 20;
 const WHAT_DESCRIPTOR: &str = "PE import directory";
@@ -74,14 +74,15 @@ impl ImportDirectory<'_> {
     }
 }
 
-impl ImportTable for ImportDirectory<'_> {
-    fn imported_symbols(&self) -> Result<Vec<ImportedSymbol>, InspectError> {
+impl ImportDirectory<'_> {
+    /// Calls `each` with every descriptor's DLL name and lookup table, in order.
+    fn descriptors(
+        &self,
+        mut each: impl FnMut(String, u32) -> Result<(), InspectError>,
+    ) -> Result<(), InspectError> {
         let span = self
             .address_map
             .locate(self.directory.virtual_address, WHAT_DESCRIPTOR)?;
-        let mut imports = Vec::new();
-        let width = if self.is_64 { 8 } else { 4 };
-        let mut budget = self.file.bytes.len() as u64 / width;
         let mut at = span.offset;
         // Ends at the all-zero descriptor; the section's file bytes bound the walk.
         while at + DESCRIPTOR_SIZE <= span.end {
@@ -89,7 +90,7 @@ impl ImportTable for ImportDirectory<'_> {
             let name_rva = self.file.u32(at + 12, WHAT_DESCRIPTOR)?;
             let first_thunk = self.file.u32(at + 16, WHAT_DESCRIPTOR)?;
             if name_rva == 0 && first_thunk == 0 {
-                return Ok(imports);
+                return Ok(());
             }
             let name_span = self.address_map.locate(name_rva, WHAT_NAME)?;
             let library = String::from_utf8_lossy(self.file.c_str(
@@ -103,10 +104,29 @@ impl ImportTable for ImportDirectory<'_> {
             } else {
                 first_thunk
             };
-            self.names(table, &library, &mut budget, &mut imports)?;
+            each(library, table)?;
             at += DESCRIPTOR_SIZE;
         }
         Err(InspectError::Truncated(WHAT_DESCRIPTOR))
+    }
+}
+
+impl ImportTable for ImportDirectory<'_> {
+    fn needed_libraries(&self) -> Result<Vec<NeededLibrary>, InspectError> {
+        let mut libraries = Vec::new();
+        self.descriptors(|name, _| {
+            libraries.push(NeededLibrary { name, weak: false });
+            Ok(())
+        })?;
+        Ok(libraries)
+    }
+
+    fn imported_symbols(&self) -> Result<Vec<ImportedSymbol>, InspectError> {
+        let mut imports = Vec::new();
+        let width = if self.is_64 { 8 } else { 4 };
+        let mut budget = self.file.bytes.len() as u64 / width;
+        self.descriptors(|library, table| self.names(table, &library, &mut budget, &mut imports))?;
+        Ok(imports)
     }
 }
 

@@ -53,6 +53,7 @@ pub fn open(bytes: &[u8]) -> Result<Slice<'_>, InspectError> {
         kind,
         exports,
         imports,
+        minimum_os: None,
     })
 }
 
