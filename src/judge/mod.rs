@@ -4,6 +4,7 @@
 //! and returns findings. Adding a rule is one file plus one line in [`RULES`]. Judge reads
 //! the artifact model and the opened binary; it knows nothing of how either was found.
 
+mod claims;
 mod cpython_imports;
 mod facts;
 mod finding;
@@ -65,6 +66,38 @@ pub const RULES: &[RuleEntry] = &[
     RuleEntry {
         rule: &rules::abi3_symbol_outside_stable_abi::RULE,
         check: rules::abi3_symbol_outside_stable_abi::check,
+    },
+    RuleEntry {
+        rule: &rules::platform_mismatch::RULE,
+        check: rules::platform_mismatch::check,
+    },
+    RuleEntry {
+        rule: &rules::links_libpython::RULE,
+        check: rules::links_libpython::check,
+    },
+    RuleEntry {
+        rule: &rules::wrong_python_dll::RULE,
+        check: rules::wrong_python_dll::check,
+    },
+    RuleEntry {
+        rule: &rules::glibc_above_tag::RULE,
+        check: rules::glibc_above_tag::check,
+    },
+    RuleEntry {
+        rule: &rules::libc_mismatch::RULE,
+        check: rules::libc_mismatch::check,
+    },
+    RuleEntry {
+        rule: &rules::macos_above_tag::RULE,
+        check: rules::macos_above_tag::check,
+    },
+    RuleEntry {
+        rule: &rules::abi3_on_free_threaded::RULE,
+        check: rules::abi3_on_free_threaded::check,
+    },
+    RuleEntry {
+        rule: &rules::wheel_tags_disagree::RULE,
+        check: rules::wheel_tags_disagree::check,
     },
 ];
 

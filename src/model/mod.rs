@@ -69,6 +69,18 @@ pub enum VersionSource {
     None,
 }
 
+impl fmt::Display for VersionSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            VersionSource::CommandLine => "--python",
+            VersionSource::FileSuffix => "from the file name",
+            VersionSource::Project => "from the cargo project",
+            VersionSource::WheelTag => "from the wheel tag",
+            VersionSource::None => "unknown",
+        })
+    }
+}
+
 /// One `#[pymodule]` that would export an entry point.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PyModuleItem {

@@ -1,0 +1,123 @@
+//! PYI015 glibc-above-tag: a module needs a newer glibc than its manylinux tag (or its
+//! cargo-zigbuild target) promises, so pip installs it on systems that cannot load it.
+
+use crate::inspect::{InspectError, NeededVersion, SliceView};
+use crate::judge::claims;
+use crate::judge::{Facts, Finding, Rule, Severity};
+use crate::platform::{Libc, Os, PlatformClaim, Version};
+
+pub static RULE: Rule = Rule {
+    id: "PYI015",
+    name: "glibc-above-tag",
+    summary: "The module needs a newer glibc (GLIBC_x.y symbol versions) than its manylinux tag promises.",
+    help: "A `manylinux_2_17` wheel promises to load on every Linux with glibc 2.17 or later \
+(`manylinux1` = 2.5, `manylinux2010` = 2.12, `manylinux2014` = 2.17), and pip installs it \
+there. glibc versions its symbols: a module linked on a newer system asks for the newest \
+version of each function it calls (`pthread_create@GLIBC_2.34`, `arc4random@GLIBC_2.36`), and \
+the loader refuses it on an older glibc with `version `GLIBC_2.34' not found`. Every version the \
+module's `DT_VERNEED` lists is checked at load, so the highest one is the module's real floor. \
+(`GLIBC_ABI_DT_RELR`, written by linkers packing relative relocations, needs glibc 2.36.)\n\n\
+Fix: build in the manylinux container of the tag (`maturin build --manylinux 2_17` uses \
+`quay.io/pypa/manylinux2014_*` through maturin-action; `--zig` links against the tag's glibc), \
+or raise the tag to the highest version needed. `auditwheel show` reports the same versions.",
+    severity: Severity::Error,
+};
+
+/// `GLIBC_ABI_DT_RELR` is no release number: glibc 2.36 introduced it.
+const DT_RELR_MARKER: (&str, Version) = ("GLIBC_ABI_DT_RELR", Version::new(2, 36));
+
+/// The glibc release a version name needs: `GLIBC_2.34` → 2.34.
+fn glibc_release(need: &NeededVersion) -> Option<Version> {
+    if need.weak {
+        // A weak version need only warns when missing.
+        return None;
+    }
+    if need.version == DT_RELR_MARKER.0 {
+        return Some(DT_RELR_MARKER.1);
+    }
+    Version::parse_dotted(need.version.strip_prefix("GLIBC_")?)
+}
+
+pub fn check(facts: &Facts) -> Result<Vec<Finding>, InspectError> {
+    let glibc_claims: Vec<&PlatformClaim> = facts
+        .artifact
+        .identity
+        .platform
+        .for_os(Os::Linux)
+        .filter(|claim| claim.libc == Some(Libc::Glibc))
+        .filter(|claim| claim.floor.is_some())
+        .collect();
+    if glibc_claims.is_empty() || claims::os_of(facts.format()) != Os::Linux {
+        return Ok(Vec::new());
+    }
+    let mut findings = Vec::new();
+    for slice in facts.shared_libraries() {
+        let Some((needed, version_name)) = highest_need(slice)? else {
+            continue;
+        };
+        let broken: Vec<&PlatformClaim> = glibc_claims
+            .iter()
+            .copied()
+            .filter(|claim| claim.floor.is_some_and(|floor| needed > floor))
+            .collect();
+        let Some(lowest) = broken.iter().filter_map(|claim| claim.floor).min() else {
+            continue;
+        };
+        let symbols = symbols_needing(slice, &version_name)?;
+        let by = if symbols.is_empty() {
+            String::new()
+        } else {
+            format!(" (for {})", symbols)
+        };
+        let (promises, several) = claims::describe(&broken);
+        findings.push(
+            Finding::new(
+                &RULE,
+                format!(
+                    "Module `{}` needs glibc {needed}: `{version_name}`{by}, but {promises} {} glibc {lowest}: on glibc {lowest} up to {}, importing it fails with `version `{version_name}' not found`.",
+                    facts.artifact.identity.name,
+                    claims::promise(several),
+                    before(needed),
+                ),
+            )
+            .help(format!(
+                "Build against glibc {lowest} (the tag's manylinux container, or `maturin build --zig`), or tag the wheel manylinux_{}_{}.",
+                needed.major, needed.minor
+            ))
+            .slice(Some(slice.arch())),
+        );
+    }
+    Ok(findings)
+}
+
+/// The highest glibc release the slice's version needs ask for, with that version's name.
+fn highest_need(slice: &SliceView<'_>) -> Result<Option<(Version, String)>, InspectError> {
+    Ok(slice
+        .version_needs()?
+        .iter()
+        .filter_map(|need| Some((glibc_release(need)?, need.version.clone())))
+        .max_by_key(|(release, _)| *release))
+}
+
+/// Up to three imported symbols bound to `version`, quoted: what raises the floor.
+fn symbols_needing(slice: &SliceView<'_>, version: &str) -> Result<String, InspectError> {
+    let imported = slice.imported_symbols()?;
+    let mut names: Vec<&str> = imported
+        .iter()
+        .filter(|import| import.version.as_ref().is_some_and(|v| v.version == version))
+        .map(|import| import.name.as_str())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    let more = names.len().saturating_sub(3);
+    let mut listed: Vec<String> = names.iter().take(3).map(|name| format!("`{name}`")).collect();
+    if more > 0 {
+        listed.push(format!("{more} more"));
+    }
+    Ok(claims::join(&listed))
+}
+
+/// The release before `version`, for "on glibc 2.17 up to 2.33".
+fn before(version: Version) -> Version {
+    Version::new(version.major, version.minor.saturating_sub(1))
+}

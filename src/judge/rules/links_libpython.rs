@@ -1,0 +1,89 @@
+//! PYI013 links-libpython: an ELF or Mach-O extension module names CPython's own library as a
+//! dependency, which the interpreter importing it already provides — or does not have at all.
+
+use crate::inspect::{BinaryFormat, InspectError};
+use crate::judge::{Facts, Finding, Rule, Severity};
+
+pub static RULE: Rule = Rule {
+    id: "PYI013",
+    name: "links-libpython",
+    summary: "The module links libpython (DT_NEEDED / LC_LOAD_DYLIB) instead of taking CPython's symbols from the interpreter.",
+    help: "On Linux and macOS an extension module leaves CPython's functions undefined and the \
+loader binds them to the interpreter that imports it. A module that also names \
+`libpython3.X.so` (ELF `DT_NEEDED`) or `Python.framework` / `libpython3.X.dylib` (Mach-O \
+`LC_LOAD_DYLIB`) makes the loader find that library first: where it is missing — manylinux \
+images, python.org's and most distributions' statically linked interpreters, conda \
+environments without it — the import fails with `libpython3.X.so.1.0: cannot open shared \
+object file`; where it is present but belongs to another installation, two interpreters share \
+one process. auditwheel refuses such wheels for manylinux.\n\n\
+Rust: PyO3 links libpython only when it is not told it builds an extension module. Build with \
+maturin (it tells PyO3), or enable PyO3's `extension-module` feature for `cargo build`; \
+`pyo3-build-config` and `PYO3_NO_PYTHON` builds never link it. C: do not pass `-lpython3.X` \
+(`python3-config --ldflags` without `--embed` is what extensions use).",
+    severity: Severity::Warning,
+};
+
+pub fn check(facts: &Facts) -> Result<Vec<Finding>, InspectError> {
+    if facts.format() == BinaryFormat::Pe {
+        // Every Windows module imports python3X.dll by name: PYI014 checks which one.
+        return Ok(Vec::new());
+    }
+    let mut findings = Vec::new();
+    for slice in facts.shared_libraries() {
+        let Some(library) = slice
+            .needed_libraries()?
+            .into_iter()
+            .find(|library| is_libpython(&library.name))
+        else {
+            continue;
+        };
+        let command = match facts.format() {
+            BinaryFormat::Elf => "DT_NEEDED",
+            _ if library.weak => "LC_LOAD_WEAK_DYLIB",
+            _ => "LC_LOAD_DYLIB",
+        };
+        findings.push(
+            Finding::new(
+                &RULE,
+                format!(
+                    "{}Module `{}` links `{}` ({command}): it loads only where that library is installed, and then brings a second interpreter library into the process.",
+                    facts.slice_prefix(slice),
+                    facts.artifact.identity.name,
+                    library.name,
+                ),
+            )
+            .help("Build with maturin, or enable PyO3's `extension-module` feature, so the module takes CPython's symbols from the interpreter that imports it.")
+            .slice(Some(slice.arch())),
+        );
+    }
+    Ok(findings)
+}
+
+/// `libpython3.12.so.1.0`, `libpython3.13t.so`, `@rpath/libpython3.12.dylib`,
+/// `/Library/Frameworks/Python.framework/Versions/3.12/Python`.
+fn is_libpython(name: &str) -> bool {
+    let file = name.rsplit('/').next().unwrap_or(name);
+    file.strip_prefix("libpython")
+        .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+        || name.contains("Python.framework/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_libpython;
+
+    #[test]
+    fn libpython_in_every_spelling() {
+        for name in [
+            "libpython3.12.so.1.0",
+            "libpython3.13t.so",
+            "@rpath/libpython3.12.dylib",
+            "/Library/Frameworks/Python.framework/Versions/3.12/Python",
+        ] {
+            assert!(is_libpython(name), "{name}");
+        }
+        for name in ["libc.so.6", "/usr/lib/libSystem.B.dylib", "libpythonic.so"] {
+            assert!(!is_libpython(name), "{name}");
+        }
+    }
+}

@@ -1,0 +1,60 @@
+//! PYI019 wheel-tags-disagree: the `WHEEL` file's `Tag:` lines are not the tags of the wheel's
+//! file name.
+
+use crate::inspect::InspectError;
+use crate::judge::claims::join;
+use crate::judge::{Facts, Finding, Rule, Severity};
+
+pub static RULE: Rule = Rule {
+    id: "PYI019",
+    name: "wheel-tags-disagree",
+    summary: "The wheel's WHEEL metadata lists other tags than its file name.",
+    help: "A wheel states its tags twice: in its file name, which installers go by, and in the \
+`Tag:` lines of `<name>.dist-info/WHEEL` (PEP 427), which `pip`'s caches, `auditwheel`, \
+`wheel tags` and repositories read. They must be the same set (the file name's compressed \
+tag sets expanded). When they differ, a wheel was renamed by hand or retagged without its \
+metadata, and the tags checked by the other rules are not the ones every tool sees.\n\n\
+Fix: retag with `wheel tags` (or `auditwheel repair`), which rewrites both, instead of \
+renaming the file.",
+    severity: Severity::Warning,
+};
+
+pub fn check(facts: &Facts) -> Result<Vec<Finding>, InspectError> {
+    let Some(disagreement) = &facts.artifact.identity.platform.tag_disagreement else {
+        return Ok(Vec::new());
+    };
+    let quote = |tags: &[String]| {
+        let mut quoted: Vec<String> = tags.iter().take(4).map(|tag| format!("`{tag}`")).collect();
+        if tags.len() > 4 {
+            quoted.push(format!("{} more", tags.len() - 4));
+        }
+        join(&quoted)
+    };
+    let mut parts = Vec::new();
+    if !disagreement.only_in_name.is_empty() {
+        parts.push(format!(
+            "the file name has {} that `{}` does not list",
+            quote(&disagreement.only_in_name),
+            disagreement.metadata_path
+        ));
+    }
+    if !disagreement.only_in_metadata.is_empty() {
+        parts.push(format!(
+            "`{}` lists {} that the file name does not have",
+            disagreement.metadata_path,
+            quote(&disagreement.only_in_metadata)
+        ));
+    }
+    let wheel = facts
+        .artifact
+        .wheel()
+        .and_then(|wheel| wheel.file_name())
+        .map_or_else(String::new, |name| name.to_string_lossy().into_owned());
+    Ok(vec![
+        Finding::new(
+            &RULE,
+            format!("Wheel `{wheel}` says two things about its tags: {}.", parts.join("; ")),
+        )
+        .help("Retag with `wheel tags` or `auditwheel repair`, which rewrite the file name and WHEEL together."),
+    ])
+}
