@@ -18,7 +18,11 @@ pub fn os_of(format: BinaryFormat) -> Os {
 /// the wheel's platform tag `c`", and whether that is one promise or several.
 pub fn describe(claims: &[&PlatformClaim]) -> (String, bool) {
     let mut parts = Vec::new();
-    for source in [ClaimSource::FileName, ClaimSource::WheelTag, ClaimSource::Target] {
+    for source in [
+        ClaimSource::FileName,
+        ClaimSource::WheelTag,
+        ClaimSource::Target,
+    ] {
         let texts: Vec<String> = claims
             .iter()
             .filter(|claim| claim.source == source)
@@ -50,6 +54,25 @@ pub fn promise(several: bool) -> &'static str {
     if several { "promise" } else { "promises" }
 }
 
+/// The C library an ELF slice is linked against, by its `DT_NEEDED` names and glibc's
+/// symbol versions; `None` when it names neither (a module that needs no libc at all).
+pub fn libc_of(slice: &SliceView<'_>) -> Result<Option<Libc>, InspectError> {
+    let needed = slice.needed_libraries()?;
+    // musl's soname is `libc.so` (Alpine installs it as `libc.musl-<arch>.so.1`).
+    if needed
+        .iter()
+        .any(|library| library.name.starts_with("libc.musl-") || library.name == "libc.so")
+    {
+        return Ok(Some(Libc::Musl));
+    }
+    let glibc = needed.iter().any(|library| library.name == "libc.so.6")
+        || slice
+            .version_needs()?
+            .iter()
+            .any(|need| need.version.starts_with("GLIBC_"));
+    Ok(glibc.then_some(Libc::Glibc))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,25 +92,6 @@ mod tests {
                 true
             )
         );
-        assert_eq!(describe(&[&a]).1, false);
+        assert!(!describe(&[&a]).1);
     }
-}
-
-/// The C library an ELF slice is linked against, by its `DT_NEEDED` names and glibc's
-/// symbol versions; `None` when it names neither (a module that needs no libc at all).
-pub fn libc_of(slice: &SliceView<'_>) -> Result<Option<Libc>, InspectError> {
-    let needed = slice.needed_libraries()?;
-    // musl's soname is `libc.so` (Alpine installs it as `libc.musl-<arch>.so.1`).
-    if needed
-        .iter()
-        .any(|library| library.name.starts_with("libc.musl-") || library.name == "libc.so")
-    {
-        return Ok(Some(Libc::Musl));
-    }
-    let glibc = needed.iter().any(|library| library.name == "libc.so.6")
-        || slice
-            .version_needs()?
-            .iter()
-            .any(|need| need.version.starts_with("GLIBC_"));
-    Ok(glibc.then_some(Libc::Glibc))
 }

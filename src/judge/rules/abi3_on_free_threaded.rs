@@ -41,7 +41,11 @@ pub fn check(facts: &Facts) -> Result<Vec<Finding>, InspectError> {
     if !abi3_file || !suffix {
         return Ok(Vec::new());
     }
-    let free_threaded: Vec<PythonVersion> = targets.iter().copied().filter(|t| t.free_threaded).collect();
+    let free_threaded: Vec<PythonVersion> = targets
+        .iter()
+        .copied()
+        .filter(|t| t.free_threaded)
+        .collect();
     if free_threaded.is_empty() {
         return Ok(Vec::new());
     }

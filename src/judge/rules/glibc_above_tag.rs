@@ -104,13 +104,22 @@ fn symbols_needing(slice: &SliceView<'_>, version: &str) -> Result<String, Inspe
     let imported = slice.imported_symbols()?;
     let mut names: Vec<&str> = imported
         .iter()
-        .filter(|import| import.version.as_ref().is_some_and(|v| v.version == version))
+        .filter(|import| {
+            import
+                .version
+                .as_ref()
+                .is_some_and(|v| v.version == version)
+        })
         .map(|import| import.name.as_str())
         .collect();
     names.sort_unstable();
     names.dedup();
     let more = names.len().saturating_sub(3);
-    let mut listed: Vec<String> = names.iter().take(3).map(|name| format!("`{name}`")).collect();
+    let mut listed: Vec<String> = names
+        .iter()
+        .take(3)
+        .map(|name| format!("`{name}`"))
+        .collect();
     if more > 0 {
         listed.push(format!("{more} more"));
     }

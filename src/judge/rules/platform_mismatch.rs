@@ -2,7 +2,7 @@
 //! wheel's platform tags or its cargo target promise, so the platform it is installed on
 //! cannot load it.
 
-use crate::inspect::InspectError;
+use crate::inspect::{BinaryFormat, InspectError};
 use crate::judge::claims::{self, os_of};
 use crate::judge::{Facts, Finding, Rule, Severity};
 use crate::platform::{Machine, PlatformClaim};
@@ -38,11 +38,13 @@ pub fn check(facts: &Facts) -> Result<Vec<Finding>, InspectError> {
     if !wrong_system.is_empty() {
         let (promises, several) = claims::describe(&wrong_system);
         let systems: Vec<String> = distinct(wrong_system.iter().map(|c| c.os.to_string()));
-        let formats: Vec<String> = distinct(wrong_system.iter().map(|c| c.os.format_name().to_string()));
+        let formats: Vec<String> =
+            distinct(wrong_system.iter().map(|c| c.os.format_name().to_string()));
         findings.push(Finding::new(
             &RULE,
             format!(
-                "Module `{module}` is a {} file, but {promises} {} {}, whose loader reads only {} files: it cannot be imported there.",
+                "Module `{module}` is {} {} file, but {promises} {} {}, whose loader reads only {} files: it cannot be imported there.",
+                if facts.format() == BinaryFormat::Elf { "an" } else { "a" },
                 facts.format().describe(),
                 claims::promise(several),
                 claims::join(&systems),
@@ -58,7 +60,12 @@ pub fn check(facts: &Facts) -> Result<Vec<Finding>, InspectError> {
     if slices.is_empty() {
         return Ok(findings);
     }
-    let have = claims::join(&slices.iter().map(|(_, arch)| arch.to_string()).collect::<Vec<_>>());
+    let have = claims::join(
+        &slices
+            .iter()
+            .map(|(_, arch)| arch.to_string())
+            .collect::<Vec<_>>(),
+    );
     // Group the promises by the machines they find missing, so repeated tags make one finding.
     let mut missing_by_claim: Vec<(Vec<Machine>, Vec<&PlatformClaim>)> = Vec::new();
     for claim in claims.iter().filter(|c| c.os == format_os) {

@@ -45,7 +45,10 @@ fn python_dll(name: &str) -> Option<PythonDll> {
         Some(digits) => (digits, true),
         None => (tag, false),
     };
-    let minor = digits.parse().ok().filter(|_| digits.bytes().all(|b| b.is_ascii_digit()))?;
+    let minor = digits
+        .parse()
+        .ok()
+        .filter(|_| digits.bytes().all(|b| b.is_ascii_digit()))?;
     Some(PythonDll::Version(PythonVersion {
         minor,
         free_threaded,
@@ -92,7 +95,8 @@ pub fn check(facts: &Facts) -> Result<Vec<Finding>, InspectError> {
         let PythonTargets::Versions(targets) = &identity.python else {
             continue;
         };
-        let others: Vec<PythonVersion> = targets.iter().copied().filter(|t| *t != version).collect();
+        let others: Vec<PythonVersion> =
+            targets.iter().copied().filter(|t| *t != version).collect();
         if !others.is_empty() {
             findings.push(
                 finding(format!(
