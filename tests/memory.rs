@@ -69,7 +69,13 @@ fn run_limited(
         support::skip("python3 or prlimit (util-linux) is missing");
         return None;
     }
-    let wheel = dir.join("big-1.0-cp312-cp312-linux_x86_64.whl");
+    // The wheel's platform tag must fit the member's format, or PYI012 fails the run.
+    let platform = if member.ends_with(".pyd") {
+        "win_amd64"
+    } else {
+        "linux_x86_64"
+    };
+    let wheel = dir.join(format!("big-1.0-cp312-cp312-{platform}.whl"));
     let output = Command::new("python3")
         .args(["-c", SCRIPT])
         .arg(&wheel)

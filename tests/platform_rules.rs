@@ -305,6 +305,34 @@ fn the_other_libc_is_pyi016() {
     let found = findings(&[&musl_in_manylinux]);
     assert_eq!(ids(&found), ["PYI016"]);
     assert!(found[0].1.contains("linked against musl (`libc.musl-*.so.1`), but the wheel's platform tag `manylinux_2_17_x86_64` promises glibc"), "{}", found[0].1);
+    // Before 3.11 CPython on musl named its suffixes `-linux-gnu` too (numpy's cp310
+    // musllinux wheels do): that suffix promises no libc, the musllinux tag is kept.
+    let cp310 = wheel(
+        dir.path(),
+        "pkg-1.0-cp310-cp310-musllinux_1_2_x86_64.whl",
+        "pkg/muslmod.cpython-310-x86_64-linux-gnu.so",
+        "muslmod.cpython-310-x86_64-linux-gnu.so"
+            .replace("310", "312")
+            .as_str(),
+        None,
+    );
+    assert_eq!(findings(&[&cp310]), []);
+    let cp312 = wheel(
+        dir.path(),
+        "pkg-1.0-cp312-cp312-musllinux_1_2_x86_64.whl",
+        "pkg/muslmod.cpython-312-x86_64-linux-gnu.so",
+        "muslmod.cpython-312-x86_64-linux-gnu.so",
+        None,
+    );
+    let found = findings(&[&cp312]);
+    assert_eq!(ids(&found), ["PYI016"]);
+    assert!(
+        found[0]
+            .1
+            .contains("the file name's suffix `x86_64-linux-gnu` promises glibc"),
+        "{}",
+        found[0].1
+    );
 }
 
 #[test]

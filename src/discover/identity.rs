@@ -7,7 +7,7 @@ use super::file_name::{ModuleFileName, guess_module_of_unimportable, suffix_plat
 use super::wheel_tags::WheelTags;
 use crate::hook::last_component;
 use crate::model::{ModuleIdentity, NameSource, VersionSource};
-use crate::platform::{PlatformClaims, parse_suffix_platform};
+use crate::platform::{Libc, PlatformClaim, PlatformClaims, parse_suffix_platform};
 use crate::python::{FloorSource, PythonTargets, PythonVersion, StableAbi};
 
 /// What the user said about every artifact.
@@ -48,12 +48,7 @@ pub fn identify(
         })
     });
     let platform = PlatformClaims {
-        claims: parsed
-            .as_ref()
-            .and_then(|parsed| suffix_platform(&parsed.suffix))
-            .and_then(parse_suffix_platform)
-            .into_iter()
-            .collect(),
+        claims: parsed.as_ref().and_then(suffix_claim).into_iter().collect(),
         tag_disagreement: None,
     };
     let configured = configured.map(|c| (c.name, c.source));
@@ -156,6 +151,20 @@ pub fn apply_wheel_tags(
         stable.floor = Some(floor);
         stable.floor_source = FloorSource::WheelTag;
     }
+}
+
+/// What the platform part of a suffix promises. Before 3.11 CPython on musl also named its
+/// suffixes `-linux-gnu` (docs/loader-rules.md §10), so there `-gnu` says nothing of the libc.
+fn suffix_claim(parsed: &ModuleFileName) -> Option<PlatformClaim> {
+    let mut claim = parse_suffix_platform(suffix_platform(&parsed.suffix)?)?;
+    let before_musl_soabi = match &parsed.python {
+        PythonTargets::Versions(versions) => versions.iter().any(|v| v.minor < 11),
+        _ => false,
+    };
+    if before_musl_soabi && claim.libc == Some(Libc::Glibc) {
+        claim.libc = None;
+    }
+    Some(claim)
 }
 
 /// An `.abi3`/`.abi3t` suffix makes the stable-ABI promise; `--python` names its floor.

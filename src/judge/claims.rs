@@ -65,11 +65,16 @@ pub fn libc_of(slice: &SliceView<'_>) -> Result<Option<Libc>, InspectError> {
     {
         return Ok(Some(Libc::Musl));
     }
-    let glibc = needed.iter().any(|library| library.name == "libc.so.6")
-        || slice
-            .version_needs()?
-            .iter()
-            .any(|need| need.version.starts_with("GLIBC_"));
+    // glibc's own loader names (`ld-linux-x86-64.so.2`, `ld64.so.2`) are glibc evidence too,
+    // as auditwheel's lddtree takes them.
+    let glibc = needed.iter().any(|library| {
+        library.name == "libc.so.6"
+            || library.name.starts_with("ld-linux")
+            || library.name.starts_with("ld64.so")
+    }) || slice
+        .version_needs()?
+        .iter()
+        .any(|need| need.version.starts_with("GLIBC_"));
     Ok(glibc.then_some(Libc::Glibc))
 }
 

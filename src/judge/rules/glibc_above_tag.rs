@@ -4,7 +4,7 @@
 use crate::inspect::{InspectError, NeededVersion, SliceView};
 use crate::judge::claims;
 use crate::judge::{Facts, Finding, Rule, Severity};
-use crate::platform::{Libc, Os, PlatformClaim, Version};
+use crate::platform::{Libc, Machine, Os, PlatformClaim, Version};
 
 pub static RULE: Rule = Rule {
     id: "PYI015",
@@ -55,10 +55,11 @@ pub fn check(facts: &Facts) -> Result<Vec<Finding>, InspectError> {
         let Some((needed, version_name)) = highest_need(slice)? else {
             continue;
         };
+        let machine = slice.machine();
         let broken: Vec<&PlatformClaim> = glibc_claims
             .iter()
             .copied()
-            .filter(|claim| claim.floor.is_some_and(|floor| needed > floor))
+            .filter(|claim| allowed(claim, machine).is_some_and(|floor| needed > floor))
             .collect();
         let Some(lowest) = broken.iter().filter_map(|claim| claim.floor).min() else {
             continue;
@@ -88,6 +89,20 @@ pub fn check(facts: &Facts) -> Result<Vec<Finding>, InspectError> {
         );
     }
     Ok(findings)
+}
+
+/// The highest glibc a claim allows on `machine`. The tag's number, except where the policy
+/// behind it allows more: manylinux2014's aarch64 baseline (CentOS 7) exports GLIBC_2.18
+/// symbols, which auditwheel's `manylinux_2_17` policy accepts on aarch64.
+fn allowed(claim: &PlatformClaim, machine: Option<Machine>) -> Option<Version> {
+    let floor = claim.floor?;
+    Some(
+        if machine == Some(Machine::Aarch64) && floor == Version::new(2, 17) {
+            Version::new(2, 18)
+        } else {
+            floor
+        },
+    )
 }
 
 /// The highest glibc release the slice's version needs ask for, with that version's name.
@@ -129,4 +144,57 @@ fn symbols_needing(slice: &SliceView<'_>, version: &str) -> Result<String, Inspe
 /// The release before `version`, for "on glibc 2.17 up to 2.33".
 fn before(version: Version) -> Version {
     Version::new(version.major, version.minor.saturating_sub(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::platform::parse_wheel_platform;
+
+    #[test]
+    fn manylinux2014_allows_glibc_2_18_on_aarch64_only() {
+        let aarch64 = parse_wheel_platform("manylinux2014_aarch64").unwrap();
+        assert_eq!(
+            allowed(&aarch64, Some(Machine::Aarch64)),
+            Some(Version::new(2, 18))
+        );
+        let x86_64 = parse_wheel_platform("manylinux_2_17_x86_64").unwrap();
+        assert_eq!(
+            allowed(&x86_64, Some(Machine::X86_64)),
+            Some(Version::new(2, 17))
+        );
+        let newer = parse_wheel_platform("manylinux_2_28_aarch64").unwrap();
+        assert_eq!(
+            allowed(&newer, Some(Machine::Aarch64)),
+            Some(Version::new(2, 28))
+        );
+    }
+
+    #[test]
+    fn version_names_become_releases() {
+        let need = |version: &str, weak| NeededVersion {
+            library: "libc.so.6".into(),
+            version: version.into(),
+            weak,
+        };
+        assert_eq!(
+            glibc_release(&need("GLIBC_2.2.5", false)),
+            Some(Version {
+                major: 2,
+                minor: 2,
+                patch: 5
+            })
+        );
+        assert_eq!(
+            glibc_release(&need("GLIBC_2.34", false)),
+            Some(Version::new(2, 34))
+        );
+        assert_eq!(
+            glibc_release(&need("GLIBC_ABI_DT_RELR", false)),
+            Some(Version::new(2, 36))
+        );
+        assert_eq!(glibc_release(&need("GLIBC_PRIVATE", false)), None);
+        assert_eq!(glibc_release(&need("GLIBC_2.34", true)), None);
+        assert_eq!(glibc_release(&need("GCC_4.2.0", false)), None);
+    }
 }
