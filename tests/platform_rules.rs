@@ -414,3 +414,42 @@ fn wheel_metadata_tags_that_contradict_the_name_are_pyi019() {
     assert_eq!(ids(&found), ["PYI019"]);
     assert!(found[0].1.contains("the file name has `cp312-cp312-manylinux_2_17_x86_64` that `pkg-1.0.dist-info/WHEEL` does not list; `pkg-1.0.dist-info/WHEEL` lists `cp312-cp312-linux_x86_64` that the file name does not have"), "{}", found[0].1);
 }
+
+#[test]
+fn target_names_the_platform_of_named_files() {
+    let other = findings(&[
+        "--target",
+        "aarch64-unknown-linux-gnu",
+        &platform("goodx86.cpython-312-x86_64-linux-gnu.so"),
+    ]);
+    assert_eq!(ids(&other), ["PYI012"]);
+    assert!(
+        other[0]
+            .1
+            .contains("but --target `aarch64-unknown-linux-gnu` promises arm64/aarch64"),
+        "{}",
+        other[0].1
+    );
+    // cargo-zigbuild's glibc suffix is a floor.
+    let zig = findings(&[
+        "--target",
+        "x86_64-unknown-linux-gnu.2.17",
+        &platform("newglibc.cpython-312-x86_64-linux-gnu.so"),
+    ]);
+    assert_eq!(ids(&zig), ["PYI015"]);
+    assert!(
+        zig[0]
+            .1
+            .contains("--target `x86_64-unknown-linux-gnu.2.17` promises glibc 2.17"),
+        "{}",
+        zig[0].1
+    );
+    assert_eq!(
+        findings(&[
+            "--target",
+            "x86_64-unknown-linux-gnu",
+            &platform("goodx86.cpython-312-x86_64-linux-gnu.so")
+        ]),
+        []
+    );
+}

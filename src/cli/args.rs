@@ -70,7 +70,8 @@ pub struct Cli {
     #[arg(long, value_name = "DIR")]
     pub target_dir: Option<PathBuf>,
 
-    /// Check the build for this target triple (target/<triple>/<profile>/).
+    /// Check the build for this target triple (target/<triple>/<profile>/); for named files,
+    /// the platform they must load on (PYI012, PYI015, PYI016).
     #[arg(long, value_name = "TRIPLE", env = "PYINIT_TARGET")]
     pub target: Option<String>,
 

@@ -21,6 +21,7 @@ use crate::discover::cargo::CargoQuery;
 use crate::discover::{DiscoverRequest, Discovery, IdentityOptions, discover};
 use crate::error::{RunError, exit};
 use crate::pipeline::{Settings, default_jobs, run as run_pipeline};
+use crate::platform::{ClaimSource, PlatformClaim, parse_target_triple};
 use live::{Progress, Stream};
 
 /// Runs the binary: parses `std::env::args`, prints, and returns the exit code.
@@ -98,6 +99,14 @@ fn try_run(cli: &Cli) -> Result<u8, RunError> {
         identity: IdentityOptions {
             module_name: cli.module_name.clone(),
             python: resolved.python,
+            target: cli
+                .target
+                .as_deref()
+                .and_then(parse_target_triple)
+                .map(|claim| PlatformClaim {
+                    source: ClaimSource::CommandLine,
+                    ..claim
+                }),
         },
     };
     let context = emit::context(cli);

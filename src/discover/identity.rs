@@ -17,6 +17,8 @@ pub struct IdentityOptions {
     pub module_name: Option<String>,
     /// `--python`: replaces the versions a suffix names.
     pub python: Vec<PythonVersion>,
+    /// `--target`: the platform every artifact must load on, when it names one checked here.
+    pub target: Option<PlatformClaim>,
 }
 
 /// The identity of a file called `file_name`, which CPython reads as `parsed` (see
@@ -48,7 +50,12 @@ pub fn identify(
         })
     });
     let platform = PlatformClaims {
-        claims: parsed.as_ref().and_then(suffix_claim).into_iter().collect(),
+        claims: parsed
+            .as_ref()
+            .and_then(suffix_claim)
+            .into_iter()
+            .chain(options.target.clone())
+            .collect(),
         tag_disagreement: None,
     };
     let configured = configured.map(|c| (c.name, c.source));

@@ -406,10 +406,12 @@ impl Sink<'_> {
             configured,
             self.identity,
         );
-        identity
-            .platform
-            .claims
-            .extend(built_for(&output.target_dir, &output.profile_dir));
+        if self.identity.target.is_none() {
+            identity
+                .platform
+                .claims
+                .extend(built_for(&output.target_dir, &output.profile_dir));
+        }
         self.found.push(Found::Artifact(Box::new(Artifact {
             path: output.path.clone(),
             origin,

@@ -124,8 +124,9 @@ fn is_wheel_metadata(member: &str) -> bool {
         .is_some_and(|dir| dir.ends_with(".dist-info") && !dir.contains('/'))
 }
 
-/// The `Tag:` lines of the `WHEEL` file `member`; `None` when it cannot be read as text. Its
-/// tags only inform a warning, so an unreadable one is no reason to refuse the wheel.
+/// The `Tag:` lines of the `WHEEL` file `member`; `None` when it cannot be read as text or
+/// lists no tag (nothing to compare). Its tags only inform a warning, so an unreadable one is
+/// no reason to refuse the wheel.
 fn metadata_tags<R: Read + Seek>(
     archive: &mut zip::ZipArchive<R>,
     member: &str,
@@ -136,13 +137,13 @@ fn metadata_tags<R: Read + Seek>(
         .take(MAX_WHEEL_METADATA)
         .read_to_string(&mut text)
         .ok()?;
-    Some(
-        text.lines()
-            .filter_map(|line| line.strip_prefix("Tag:"))
-            .map(|tag| tag.trim().to_string())
-            .filter(|tag| !tag.is_empty())
-            .collect(),
-    )
+    let tags: Vec<String> = text
+        .lines()
+        .filter_map(|line| line.strip_prefix("Tag:"))
+        .map(|tag| tag.trim().to_string())
+        .filter(|tag| !tag.is_empty())
+        .collect();
+    (!tags.is_empty()).then_some(tags)
 }
 
 /// An archive opened once for all its members: the central directory is read and checked

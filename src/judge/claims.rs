@@ -22,6 +22,7 @@ pub fn describe(claims: &[&PlatformClaim]) -> (String, bool) {
         ClaimSource::FileName,
         ClaimSource::WheelTag,
         ClaimSource::Target,
+        ClaimSource::CommandLine,
     ] {
         let texts: Vec<String> = claims
             .iter()
@@ -34,6 +35,7 @@ pub fn describe(claims: &[&PlatformClaim]) -> (String, bool) {
             (ClaimSource::WheelTag, 1) => "the wheel's platform tag",
             (ClaimSource::WheelTag, _) => "the wheel's platform tags",
             (ClaimSource::Target, _) => "the cargo target",
+            (ClaimSource::CommandLine, _) => "--target",
         };
         parts.push(format!("{noun} {}", join(&texts)));
     }

@@ -107,8 +107,10 @@ pub enum ClaimSource {
     FileName,
     /// A platform tag of the wheel's file name.
     WheelTag,
-    /// The cargo target triple the artifact was built for (`--target`, or its directory).
+    /// The cargo target triple the artifact was built for (its `target/<triple>/` directory).
     Target,
+    /// `--target`: the platform the user says every artifact is for.
+    CommandLine,
 }
 
 impl fmt::Display for ClaimSource {
@@ -117,6 +119,7 @@ impl fmt::Display for ClaimSource {
             ClaimSource::FileName => "the file name's suffix",
             ClaimSource::WheelTag => "the wheel's platform tag",
             ClaimSource::Target => "the cargo target",
+            ClaimSource::CommandLine => "--target",
         })
     }
 }
