@@ -262,6 +262,7 @@ mod tests {
         IdentityOptions {
             module_name: Some(name.into()),
             python: Vec::new(),
+            target: None,
         }
     }
 
@@ -284,6 +285,7 @@ mod tests {
         let python = |versions: &[&str]| IdentityOptions {
             module_name: None,
             python: versions.iter().map(|v| v.parse().unwrap()).collect(),
+            target: None,
         };
         let plain = identify("foo.abi3.so", None, &python(&[]));
         assert_eq!(
@@ -349,6 +351,7 @@ mod tests {
         let options = IdentityOptions {
             module_name: None,
             python: vec!["3.12".parse().unwrap()],
+            target: None,
         };
         let mut named = identify("_rust.pyd", None, &options);
         apply_wheel_tags(&mut named, &PythonTargets::Unknown, &tags);
@@ -405,6 +408,7 @@ mod tests {
             &IdentityOptions {
                 module_name: None,
                 python: vec!["3.12".parse().unwrap()],
+                target: None,
             },
         );
         assert_eq!(told.python_source, VersionSource::CommandLine);
