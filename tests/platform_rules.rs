@@ -453,3 +453,55 @@ fn target_names_the_platform_of_named_files() {
         []
     );
 }
+
+#[test]
+fn the_json_report_lists_each_promise_with_its_source() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = wheel(
+        dir.path(),
+        "pkg-1.0-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+        "pkg/goodx86.cpython-312-x86_64-linux-gnu.so",
+        "goodx86.cpython-312-x86_64-linux-gnu.so",
+        None,
+    );
+    let output = run(&["--format", "json", &path]);
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let platforms = &report["artifacts"][0]["platforms"];
+    let summary: Vec<(String, String, Value, Value)> = platforms
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["source"].as_str().unwrap().into(),
+                p["tag"].as_str().unwrap().into(),
+                p["libc"].clone(),
+                p["floor"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (
+                "file-name".into(),
+                "x86_64-linux-gnu".into(),
+                "glibc".into(),
+                Value::Null
+            ),
+            (
+                "wheel-tag".into(),
+                "manylinux_2_17_x86_64".into(),
+                "glibc".into(),
+                "2.17".into()
+            ),
+            (
+                "wheel-tag".into(),
+                "manylinux2014_x86_64".into(),
+                "glibc".into(),
+                "2.17".into()
+            ),
+        ]
+    );
+    assert_eq!(platforms[0]["machines"], serde_json::json!(["x86_64"]));
+}

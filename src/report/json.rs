@@ -11,6 +11,7 @@ use crate::inspect::{BinaryFormat, LookupOutcome, ObjectKind, SliceSummary};
 use crate::judge::Finding;
 use crate::model::{Location, NameSource, Origin, VersionSource};
 use crate::outcome::{Checked, Entry, RunOutcome};
+use crate::platform::{ClaimSource, Libc, Machine, Os, PlatformClaim};
 use crate::python::PythonTargets;
 use crate::stage::StageOutcome;
 
@@ -63,6 +64,8 @@ struct ArtifactJson<'a> {
     module_source: Option<NameSourceJson<'a>>,
     python: Option<PythonJson>,
     python_source: Option<&'static str>,
+    /// What the names promise about the platform it loads on, in the order made.
+    platforms: Vec<PlatformJson<'a>>,
     expected_hooks: Option<HooksJson<'a>>,
     stage: Option<StageJson<'a>>,
     staged_path: Option<&'a Path>,
@@ -89,6 +92,18 @@ enum PythonJson {
     Abi3,
     Abi3t,
     Unknown,
+}
+
+#[derive(Serialize)]
+struct PlatformJson<'a> {
+    /// file-name | wheel-tag | target | command-line
+    source: &'static str,
+    tag: &'a str,
+    os: &'static str,
+    machines: Vec<String>,
+    libc: Option<&'static str>,
+    /// glibc (manylinux) or macOS (macosx) release promised, `2.17` / `11.0`.
+    floor: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -249,6 +264,9 @@ fn artifact(entry: &Entry) -> ArtifactJson<'_> {
         module_source: identity.map(|i| name_source(&i.name_source)),
         python: identity.map(|i| python(&i.python)),
         python_source: identity.map(|i| version_source(i.python_source)),
+        platforms: identity
+            .map(|i| i.platform.claims.iter().map(platform).collect())
+            .unwrap_or_default(),
         expected_hooks: judged.and_then(|j| j.hooks.as_ref().ok()).map(hooks),
         stage: entry.stage.as_ref().map(stage),
         staged_path: entry.stage.as_ref().and_then(StageOutcome::staged),
@@ -257,6 +275,53 @@ fn artifact(entry: &Entry) -> ArtifactJson<'_> {
             .map(|j| j.slices.iter().map(slice).collect())
             .unwrap_or_default(),
         findings: entry.all_findings().iter().map(finding).collect(),
+    }
+}
+
+fn platform(claim: &PlatformClaim) -> PlatformJson<'_> {
+    PlatformJson {
+        source: match claim.source {
+            ClaimSource::FileName => "file-name",
+            ClaimSource::WheelTag => "wheel-tag",
+            ClaimSource::Target => "target",
+            ClaimSource::CommandLine => "command-line",
+        },
+        tag: &claim.text,
+        os: match claim.os {
+            Os::Linux => "linux",
+            Os::MacOs => "macos",
+            Os::Windows => "windows",
+        },
+        machines: claim
+            .machines
+            .iter()
+            .map(|m| machine(*m).to_string())
+            .collect(),
+        libc: claim.libc.map(|libc| match libc {
+            Libc::Glibc => "glibc",
+            Libc::Musl => "musl",
+        }),
+        floor: claim
+            .floor
+            .map(|floor| format!("{}.{}", floor.major, floor.minor)),
+    }
+}
+
+/// Stable machine names for tools (the wheel-tag spelling on Linux).
+fn machine(machine: Machine) -> &'static str {
+    match machine {
+        Machine::X86_64 => "x86_64",
+        Machine::X86 => "x86",
+        Machine::Aarch64 => "aarch64",
+        Machine::Arm => "arm",
+        Machine::Ppc64le => "ppc64le",
+        Machine::Ppc64 => "ppc64",
+        Machine::Ppc => "ppc",
+        Machine::S390x => "s390x",
+        Machine::Riscv64 => "riscv64",
+        Machine::Loongarch64 => "loongarch64",
+        Machine::Arm64ec => "arm64ec",
+        Machine::Arm64x => "arm64x",
     }
 }
 
