@@ -75,10 +75,10 @@ pub fn check(facts: &Facts) -> Result<Vec<Finding>, InspectError> {
             Finding::new(
                 &RULE,
                 format!(
-                    "Module `{}` needs glibc {needed}: `{version_name}`{by}, but {promises} {} glibc {lowest}: on glibc {lowest} up to {}, importing it fails with `version `{version_name}' not found`.",
+                    "Module `{}` needs glibc {needed}: `{version_name}`{by}, but {promises} {} glibc {lowest}: on glibc {}, importing it fails with `version `{version_name}' not found`.",
                     facts.artifact.identity.name,
                     claims::promise(several),
-                    before(needed),
+                    releases_from(lowest, before(needed)),
                 ),
             )
             .help(format!(
@@ -141,7 +141,16 @@ fn symbols_needing(slice: &SliceView<'_>, version: &str) -> Result<String, Inspe
     Ok(claims::join(&listed))
 }
 
-/// The release before `version`, for "on glibc 2.17 up to 2.33".
+/// "2.17 to 2.33", or "2.27" when the range is one release.
+fn releases_from(first: Version, last: Version) -> String {
+    if first >= last {
+        first.to_string()
+    } else {
+        format!("{first} to {last}")
+    }
+}
+
+/// The release before `version`, for "on glibc 2.17 to 2.33".
 fn before(version: Version) -> Version {
     Version::new(version.major, version.minor.saturating_sub(1))
 }

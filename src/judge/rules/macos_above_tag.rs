@@ -71,15 +71,14 @@ pub fn check(facts: &Facts) -> Result<Vec<Finding>, InspectError> {
             Finding::new(
                 &RULE,
                 format!(
-                    "{}Module `{}` is built for macOS {} ({}), but {promises} {} macOS {lowest}: on macOS {lowest} up to {}, dyld refuses to load it.",
+                    "{}Module `{}` is built for macOS {} ({}), but {promises} {} macOS {lowest}: on macOS {lowest} and anything else older than {}, dyld refuses to load it.",
                     facts.slice_prefix(slice),
                     facts.artifact.identity.name,
                     minimum.version,
                     minimum.command,
                     claims::promise(several),
                     minimum.version,
-                )
-                .replace(&format!(" up to {}, ", minimum.version), &format!(" and anything older than {}, ", minimum.version)),
+                ),
             )
             .help(format!(
                 "Build with MACOSX_DEPLOYMENT_TARGET={lowest}, or tag the wheel macosx_{}_{}.",
