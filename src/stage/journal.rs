@@ -185,6 +185,18 @@ impl Record {
         let _ = self.note(original, Some(staged));
     }
 
+    /// Ends a run that staged nothing itself: a superseded copy recovery found
+    /// ([`Recovery::NewerBuildThere`]) is still there, so the record keeps naming it for the
+    /// next run that stages; otherwise the record goes.
+    pub(crate) fn end_unstaged(self, recovered: Option<&Recovery>) {
+        match recovered {
+            Some(Recovery::NewerBuildThere { stale, newer }) if stale.exists() => {
+                self.keep_for_next_run(newer, stale);
+            }
+            _ => self.close(),
+        }
+    }
+
     /// Forgets what was noted: nothing is left to put back.
     pub(crate) fn forget(&mut self) {
         let _ = self.file.set_len(0);

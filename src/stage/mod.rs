@@ -215,9 +215,18 @@ pub(crate) fn stage_with(
         let locks = lock::acquire(req.profile_dir, req.lock_timeout, on_wait)?;
         if journal::record_path(&dir, name).exists() {
             let mut record = journal::Record::take(&dir, name, req.lock_timeout, on_wait)?;
-            let recovered = record.recover(ops, &dest);
-            record.close();
-            staged.recovered = recovered?;
+            match record.recover(ops, &dest) {
+                Ok(recovered) => {
+                    // A superseded copy stays, still marked as this tool's, for isolate to
+                    // replace: checking in place must not make it look like maturin's own.
+                    record.end_unstaged(recovered.as_ref());
+                    staged.recovered = recovered;
+                }
+                Err(error) => {
+                    record.close();
+                    return Err(error);
+                }
+            }
         }
         artifact_metadata(req.artifact)?;
         staged.locks = Some(locks);
@@ -366,7 +375,9 @@ impl Staged {
         let record = self.record;
         let moved = match self.placement {
             Placement::InPlace | Placement::AlreadyStaged => {
-                close(record);
+                if let Some(record) = record {
+                    record.end_unstaged(self.recovered.as_ref());
+                }
                 return Ok(StageOutcome::InPlace {
                     path: self.check_path,
                 });

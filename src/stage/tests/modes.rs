@@ -4,7 +4,7 @@ use std::fs;
 
 use clap::ValueEnum;
 
-use super::super::{Moved, Placement, Recovery, StageMode, StageOutcome, stage};
+use super::super::{Moved, Placement, Recovery, StageMode, StageOutcome, StageRequest, stage};
 use super::{Fixture, assert_artifact_at, assert_vacant, entries, no_wait};
 
 #[test]
@@ -60,6 +60,37 @@ fn isolate_keeps_both_when_a_newer_build_took_cargos_path() {
     );
     assert_eq!(next.staged_path(), Some(fx.staged().as_path()));
     next.finish(&mut no_wait).expect("finish again");
+    assert_eq!(fs::read(&fx.artifact).expect("read"), b"newer build");
+    assert_eq!(entries(&fx.staging_dir()), Vec::<String>::new());
+}
+
+/// Runs that stage nothing themselves — one checking the superseded copy where it lies, one
+/// in `--stage none` — must not make that copy look like maturin's own (CI's concurrency e2e
+/// found `--stage none` closing the record and the copy left for good).
+#[test]
+fn checking_in_place_keeps_a_superseded_copy_marked_as_ours() {
+    let fx = Fixture::new();
+    let staged = stage(&fx.req(StageMode::Isolate), &mut no_wait).expect("stage");
+    fs::write(&fx.artifact, b"newer build").expect("newer build");
+    staged.finish(&mut no_wait).expect("finish: both kept");
+
+    let superseded = fx.staged();
+    let in_place = StageRequest {
+        artifact: &superseded,
+        ..fx.req(StageMode::Isolate)
+    };
+    let checked = stage(&in_place, &mut no_wait).expect("stage the copy itself");
+    assert_eq!(checked.check_path(), superseded.as_path());
+    checked.finish(&mut no_wait).expect("finish in place");
+    assert_artifact_at(&superseded);
+
+    // A check in place (--stage none) meanwhile leaves the mark too.
+    let none = stage(&fx.req(StageMode::None), &mut no_wait).expect("stage none");
+    none.finish(&mut no_wait).expect("finish none");
+    assert_artifact_at(&superseded);
+
+    let settling = stage(&fx.req(StageMode::Isolate), &mut no_wait).expect("settling run");
+    settling.finish(&mut no_wait).expect("finish");
     assert_eq!(fs::read(&fx.artifact).expect("read"), b"newer build");
     assert_eq!(entries(&fx.staging_dir()), Vec::<String>::new());
 }
