@@ -51,13 +51,14 @@ impl Machine {
     }
 }
 
-impl fmt::Display for Machine {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl Machine {
+    /// A short, stable name for tools (JSON): the Linux wheel-tag spelling where one exists.
+    pub fn name(self) -> &'static str {
+        match self {
             Machine::X86_64 => "x86_64",
-            Machine::X86 => "x86 (32-bit)",
-            Machine::Aarch64 => "arm64/aarch64",
-            Machine::Arm => "arm (32-bit)",
+            Machine::X86 => "x86",
+            Machine::Aarch64 => "aarch64",
+            Machine::Arm => "arm",
             Machine::Ppc64le => "ppc64le",
             Machine::Ppc64 => "ppc64",
             Machine::Ppc => "ppc",
@@ -66,6 +67,19 @@ impl fmt::Display for Machine {
             Machine::Loongarch64 => "loongarch64",
             Machine::Arm64ec => "arm64ec",
             Machine::Arm64x => "arm64x",
+        }
+    }
+}
+
+/// For messages: the names both Apple's and Linux's tools use, and the word size where a
+/// short name hides it.
+impl fmt::Display for Machine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Machine::X86 => "x86 (32-bit)",
+            Machine::Aarch64 => "arm64/aarch64",
+            Machine::Arm => "arm (32-bit)",
+            other => other.name(),
         })
     }
 }

@@ -11,7 +11,7 @@ use crate::inspect::{BinaryFormat, LookupOutcome, ObjectKind, SliceSummary};
 use crate::judge::Finding;
 use crate::model::{Location, NameSource, Origin, VersionSource};
 use crate::outcome::{Checked, Entry, RunOutcome};
-use crate::platform::{ClaimSource, Libc, Machine, Os, PlatformClaim};
+use crate::platform::{ClaimSource, Libc, Os, PlatformClaim};
 use crate::python::PythonTargets;
 use crate::stage::StageOutcome;
 
@@ -295,7 +295,7 @@ fn platform(claim: &PlatformClaim) -> PlatformJson<'_> {
         machines: claim
             .machines
             .iter()
-            .map(|m| machine(*m).to_string())
+            .map(|m| m.name().to_string())
             .collect(),
         libc: claim.libc.map(|libc| match libc {
             Libc::Glibc => "glibc",
@@ -304,24 +304,6 @@ fn platform(claim: &PlatformClaim) -> PlatformJson<'_> {
         floor: claim
             .floor
             .map(|floor| format!("{}.{}", floor.major, floor.minor)),
-    }
-}
-
-/// Stable machine names for tools (the wheel-tag spelling on Linux).
-fn machine(machine: Machine) -> &'static str {
-    match machine {
-        Machine::X86_64 => "x86_64",
-        Machine::X86 => "x86",
-        Machine::Aarch64 => "aarch64",
-        Machine::Arm => "arm",
-        Machine::Ppc64le => "ppc64le",
-        Machine::Ppc64 => "ppc64",
-        Machine::Ppc => "ppc",
-        Machine::S390x => "s390x",
-        Machine::Riscv64 => "riscv64",
-        Machine::Loongarch64 => "loongarch64",
-        Machine::Arm64ec => "arm64ec",
-        Machine::Arm64x => "arm64x",
     }
 }
 
