@@ -37,6 +37,8 @@ WHEELS=(
     "3.12 orjson-3.13.0-cp312-cp312-macosx_15_0_arm64.whl"                          # Mach-O thin arm64
     "3.12 orjson-3.13.0-cp312-cp312-win_amd64.whl"                                  # PE x64
     "3.12 orjson-3.13.0-cp312-cp312-win_arm64.whl"                                  # PE ARM64
+    "3.12 orjson-3.13.0-cp312-cp312-musllinux_1_2_x86_64.whl"                       # ELF, musl libc
+    "3.12 orjson-3.13.0-cp312-cp312-musllinux_1_2_aarch64.whl"
     # pydantic-core: Rust (PyO3), module name differs from the package (_pydantic_core)
     "3.12 pydantic_core-2.50.5-cp312-cp312-manylinux2014_x86_64.manylinux_2_17_x86_64.whl"
     "3.12 pydantic_core-2.50.5-cp312-cp312-manylinux2014_aarch64.manylinux_2_17_aarch64.whl"
@@ -44,6 +46,7 @@ WHEELS=(
     "3.12 pydantic_core-2.50.5-cp312-cp312-macosx_11_0_arm64.whl"
     "3.12 pydantic_core-2.50.5-cp312-cp312-win_amd64.whl"
     "3.12 pydantic_core-2.50.5-cp312-cp312-win_arm64.whl"
+    "3.12 pydantic_core-2.50.5-cp312-cp312-win32.whl"                              # PE x86 (32-bit)
     # cryptography: Rust (PyO3) abi3, `_rust.abi3.so` / untagged `_rust.pyd`, in a subpackage.
     # 50.0.2 publishes no universal2, macOS x86_64 or win_arm64 wheels.
     "3.12 cryptography-50.0.2-cp311-abi3-manylinux_2_28_x86_64.whl"
@@ -58,6 +61,10 @@ WHEELS=(
     "3.12 numpy-2.4.6-cp312-cp312-macosx_10_13_x86_64.whl"                          # numpy/.dylibs/
     "3.12 numpy-2.4.6-cp312-cp312-macosx_11_0_arm64.whl"                            # numpy/.dylibs/
     "3.12 numpy-2.4.6-cp312-cp312-win_amd64.whl"                                    # numpy.libs/ (.dll)
+    "3.12 numpy-2.4.6-cp312-cp312-win32.whl"
+    "3.12 numpy-2.4.6-cp312-cp312-musllinux_1_2_aarch64.whl"
+    # before CPython 3.11, musl builds named their modules `-linux-gnu` too
+    "3.10 numpy-2.2.6-cp310-cp310-musllinux_1_2_x86_64.whl"
     "3.12 numpy-2.4.6-cp312-cp312-win_arm64.whl"
 )
 
