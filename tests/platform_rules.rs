@@ -505,3 +505,25 @@ fn the_json_report_lists_each_promise_with_its_source() {
     );
     assert_eq!(platforms[0]["machines"], serde_json::json!(["x86_64"]));
 }
+
+/// The README quotes PYI015's message: it must be what the tool prints.
+#[test]
+fn the_readme_quotes_pyi015_as_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = wheel(
+        dir.path(),
+        "pkg-1.0-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+        "pkg/newglibc.cpython-312-x86_64-linux-gnu.so",
+        "newglibc.cpython-312-x86_64-linux-gnu.so",
+        None,
+    );
+    let output = run(&["--color", "never", "--no-progress", &path]);
+    let printed = support::stdout(&output);
+    let line = printed
+        .lines()
+        .find(|line| line.starts_with("error[PYI015"))
+        .unwrap_or_else(|| panic!("no PYI015 in:\n{printed}"));
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    assert!(readme.contains(line), "README does not quote:\n{line}");
+}

@@ -14,9 +14,11 @@ pub static RULE: Rule = Rule {
 (`manylinux1` = 2.5, `manylinux2010` = 2.12, `manylinux2014` = 2.17), and pip installs it \
 there. glibc versions its symbols: a module linked on a newer system asks for the newest \
 version of each function it calls (`pthread_create@GLIBC_2.34`, `arc4random@GLIBC_2.36`), and \
-the loader refuses it on an older glibc with `version `GLIBC_2.34' not found`. Every version the \
+the loader refuses it on an older glibc with ``version `GLIBC_2.34' not found``. Every version the \
 module's `DT_VERNEED` lists is checked at load, so the highest one is the module's real floor. \
-(`GLIBC_ABI_DT_RELR`, written by linkers packing relative relocations, needs glibc 2.36.)\n\n\
+(`GLIBC_ABI_DT_RELR`, written by linkers packing relative relocations, needs glibc 2.36.) \
+As auditwheel's policy does, `manylinux2014`/`manylinux_2_17` allows `GLIBC_2.18` on aarch64, \
+whose CentOS 7 baseline exports it.\n\n\
 Fix: build in the manylinux container of the tag (`maturin build --manylinux 2_17` uses \
 `quay.io/pypa/manylinux2014_*` through maturin-action; `--zig` links against the tag's glibc), \
 or raise the tag to the highest version needed. `auditwheel show` reports the same versions.",
@@ -75,7 +77,7 @@ pub fn check(facts: &Facts) -> Result<Vec<Finding>, InspectError> {
             Finding::new(
                 &RULE,
                 format!(
-                    "Module `{}` needs glibc {needed}: `{version_name}`{by}, but {promises} {} glibc {lowest}: on glibc {}, importing it fails with `version `{version_name}' not found`.",
+                    "Module `{}` needs glibc {needed}: `{version_name}`{by}, but {promises} {} glibc {lowest}: on glibc {}, importing it fails with ``version `{version_name}' not found``.",
                     facts.artifact.identity.name,
                     claims::promise(several),
                     releases_from(lowest, before(needed)),
