@@ -26,6 +26,10 @@ fuzz_target!(|bytes: &[u8]| {
         }
         let _ = slice.exported_hooks();
         let _ = slice.imported_symbols();
+        let _ = slice.needed_libraries();
+        let _ = slice.version_needs();
+        let _ = slice.minimum_os();
+        let _ = slice.machine();
         let _ = slice.summary();
     }
 });

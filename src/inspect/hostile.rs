@@ -20,7 +20,7 @@ impl Rng {
 }
 
 /// Everything the rest of the program may do with a slice: look `names` up and, as on the
-/// failure path, scan for hooks; and walk the imports, as the interpreter rules do. Only the absence of a panic or an endless walk matters.
+/// failure path, scan for hooks; and walk the imports and needed libraries, as the interpreter and platform rules do. Only the absence of a panic or an endless walk matters.
 pub fn exercise_slice(slice: &Slice<'_>, names: &[&str]) {
     if let Ok(table) = &slice.exports {
         for name in names {
@@ -30,5 +30,8 @@ pub fn exercise_slice(slice: &Slice<'_>, names: &[&str]) {
     }
     if let Some(imports) = &slice.imports {
         let _ = imports.imported_symbols();
+        let _ = imports.needed_libraries();
+        let _ = imports.version_needs();
     }
+    let _ = slice.minimum_os;
 }
