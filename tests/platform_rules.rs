@@ -191,6 +191,17 @@ fn an_architecture_or_format_the_name_does_not_promise_is_pyi012() {
     let found = findings(&[&elf_in_win]);
     assert_eq!(ids(&found), ["PYI012"]);
     assert!(found[0].1.contains("is an ELF file, but the wheel's platform tag `win_amd64` promises Windows, whose loader reads only PE files"), "{}", found[0].1);
+    // A platform-independent wheel is installed everywhere; a binary loads on one system.
+    let any = wheel(
+        dir.path(),
+        "pkg-1.0-py3-none-any.whl",
+        "pkg/goodx86.cpython-312-x86_64-linux-gnu.so",
+        "goodx86.cpython-312-x86_64-linux-gnu.so",
+        None,
+    );
+    let found = findings(&[&any]);
+    assert_eq!(ids(&found), ["PYI012"]);
+    assert!(found[0].1.contains("is an ELF file, but the wheel's platform tag `any` promises every platform: installers put it on macOS and Windows too"), "{}", found[0].1);
     // Two tags making the same promise give one finding that names both.
     let twice = wheel(
         dir.path(),

@@ -56,6 +56,7 @@ pub fn identify(
             .into_iter()
             .chain(options.target.clone())
             .collect(),
+        any_platform: false,
         tag_disagreement: None,
     };
     let configured = configured.map(|c| (c.name, c.source));

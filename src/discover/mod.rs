@@ -353,6 +353,7 @@ impl Sink<'_> {
                 apply_wheel_tags(&mut identity, &member_targets, tags);
                 let wheel = platform_claims(tags, listing.metadata_tags.as_ref());
                 identity.platform.claims.extend(wheel.claims);
+                identity.platform.any_platform = wheel.any_platform;
                 identity.platform.tag_disagreement = wheel.tag_disagreement;
             }
             self.found.push(Found::Artifact(Box::new(Artifact {

@@ -82,6 +82,7 @@ pub fn platform_claims(
             .iter()
             .filter_map(|tag| parse_wheel_platform(tag))
             .collect(),
+        any_platform: tags.platforms.iter().all(|tag| tag == "any"),
         tag_disagreement,
     }
 }

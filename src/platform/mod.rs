@@ -151,6 +151,8 @@ impl PlatformClaim {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PlatformClaims {
     pub claims: Vec<PlatformClaim>,
+    /// A wheel tagged only `any`: installed on every platform, which no binary loads on.
+    pub any_platform: bool,
     /// A wheel whose `WHEEL` metadata lists other tags than its file name.
     pub tag_disagreement: Option<TagDisagreement>,
 }

@@ -5,7 +5,7 @@
 use crate::inspect::{BinaryFormat, InspectError};
 use crate::judge::claims::{self, os_of};
 use crate::judge::{Facts, Finding, Rule, Severity};
-use crate::platform::{Machine, PlatformClaim};
+use crate::platform::{Machine, Os, PlatformClaim};
 
 pub static RULE: Rule = Rule {
     id: "PYI012",
@@ -17,7 +17,8 @@ pub static RULE: Rule = Rule {
 only its own format (ELF on Linux, Mach-O on macOS, PE on Windows) and only its own machine: \
 glibc skips an ELF file of another machine as if it were not there (`cannot open shared object \
 file`), dyld reports `incompatible architecture`, Windows `%1 is not a valid Win32 \
-application`. A `universal2` tag promises both an x86_64 and an arm64 slice.\n\n\
+application`. A `universal2` tag promises both an x86_64 and an arm64 slice; the tag `any` promises every \
+platform, which no compiled module keeps.\n\n\
 This happens when a cross-compiled build is packed under the host's tag, when a wheel is \
 renamed, or when `lipo` was skipped for a universal2 wheel.\n\n\
 Fix: build for the platform the tag names (`maturin build --target <triple>`, \
@@ -26,13 +27,33 @@ Fix: build for the platform the tag names (`maturin build --target <triple>`, \
 };
 
 pub fn check(facts: &Facts) -> Result<Vec<Finding>, InspectError> {
-    let claims = &facts.artifact.identity.platform.claims;
-    if claims.is_empty() {
-        return Ok(Vec::new());
-    }
+    let platform = &facts.artifact.identity.platform;
+    let claims = &platform.claims;
     let format_os = os_of(facts.format());
     let module = &facts.artifact.identity.name;
     let mut findings = Vec::new();
+    if platform.any_platform {
+        let others: Vec<String> = [Os::Linux, Os::MacOs, Os::Windows]
+            .into_iter()
+            .filter(|os| *os != format_os)
+            .map(|os| os.to_string())
+            .collect();
+        findings.push(
+            Finding::new(
+                &RULE,
+                format!(
+                    "Module `{module}` is {} {} file, but the wheel's platform tag `any` promises every platform: installers put it on {} too, where it cannot be loaded.",
+                    article(facts.format()),
+                    facts.format().describe(),
+                    claims::join(&others),
+                ),
+            )
+            .help("Tag the wheel for the platform the module was built for (maturin and setuptools do when the package has an extension module); a platform-independent wheel holds no compiled module."),
+        );
+    }
+    if claims.is_empty() {
+        return Ok(findings);
+    }
 
     let wrong_system: Vec<&PlatformClaim> = claims.iter().filter(|c| c.os != format_os).collect();
     if !wrong_system.is_empty() {
@@ -44,7 +65,7 @@ pub fn check(facts: &Facts) -> Result<Vec<Finding>, InspectError> {
             &RULE,
             format!(
                 "Module `{module}` is {} {} file, but {promises} {} {}, whose loader reads only {} files: it cannot be imported there.",
-                if facts.format() == BinaryFormat::Elf { "an" } else { "a" },
+                article(facts.format()),
                 facts.format().describe(),
                 claims::promise(several),
                 claims::join(&systems),
@@ -114,6 +135,15 @@ pub fn check(facts: &Facts) -> Result<Vec<Finding>, InspectError> {
         );
     }
     Ok(findings)
+}
+
+/// "an ELF", "a PE", "a Mach-O".
+fn article(format: BinaryFormat) -> &'static str {
+    if format == BinaryFormat::Elf {
+        "an"
+    } else {
+        "a"
+    }
 }
 
 fn distinct(items: impl Iterator<Item = String>) -> Vec<String> {
