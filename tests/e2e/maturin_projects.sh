@@ -240,6 +240,42 @@ else
 fi
 rm -f "$staged"
 
+# PyO3 without `extension-module`: `cargo build` links libpython, which PYI013 reports (a
+# warning: exit 0); maturin tells PyO3 it builds an extension module, so its wheel is clean.
+copy="$work/src/linked"
+mkdir -p "$work/src" && cp -r "$here/maturin/linked" "$copy"
+(cd "$copy" && env -u PYO3_BUILD_EXTENSION_MODULE cargo build --release --quiet 2>&1 | grep -v '^warning' || true)
+set +e
+out=$(cd "$copy" && "$PYINIT_CHECK" --color never --format json 2>&1)
+code=$?
+set -e
+if [ "$code" = 0 ] && "$python" - "$out" <<'PY'
+import json, sys
+doc = json.loads(sys.argv[1])
+found = [(f["rule_id"], f["severity"], f["message"]) for a in doc["artifacts"] for f in a["findings"]]
+assert [(r, s) for r, s, _ in found] == [("PYI013", "warning")], found
+assert "links `libpython3." in found[0][2] and "(DT_NEEDED)" in found[0][2], found
+PY
+then
+  ok "linked: cargo build without extension-module links libpython: PYI013 warning, exit 0"
+else
+  bad "linked: cargo build: exit $code, expected exactly one PYI013 warning"; echo "$out"
+fi
+rm -rf "$work/dist/linked"
+if (cd "$copy" && "$maturin" build --release -q -i "$build_python" -o "$work/dist/linked" >"$work/maturin.linked" 2>&1); then
+  set +e
+  out=$("$PYINIT_CHECK" --color never "$work/dist/linked"/*.whl 2>&1)
+  code=$?
+  set -e
+  if [ "$code" = 0 ] && ! grep -q "PYI013" <<<"$out"; then
+    ok "linked: maturin's wheel of the same crate does not link libpython"
+  else
+    bad "linked: maturin's wheel: exit $code"; echo "$out"
+  fi
+else
+  bad "linked: maturin build failed"; cat "$work/maturin.linked"
+fi
+
 echo
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

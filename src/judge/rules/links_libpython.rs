@@ -11,14 +11,14 @@ pub static RULE: Rule = Rule {
     help: "On Linux and macOS an extension module leaves CPython's functions undefined and the \
 loader binds them to the interpreter that imports it. A module that also names \
 `libpython3.X.so` (ELF `DT_NEEDED`) or `Python.framework` / `libpython3.X.dylib` (Mach-O \
-`LC_LOAD_DYLIB`) makes the loader find that library first: where it is missing — manylinux \
-images, python.org's and most distributions' statically linked interpreters, conda \
-environments without it — the import fails with `libpython3.X.so.1.0: cannot open shared \
-object file`; where it is present but belongs to another installation, two interpreters share \
-one process. auditwheel refuses such wheels for manylinux.\n\n\
-Rust: PyO3 links libpython only when it is not told it builds an extension module. Build with \
-maturin (it tells PyO3), or enable PyO3's `extension-module` feature for `cargo build`; \
-`pyo3-build-config` and `PYO3_NO_PYTHON` builds never link it. C: do not pass `-lpython3.X` \
+`LC_LOAD_DYLIB`) makes the loader find that library first: where it is missing — interpreters \
+linked statically, such as the manylinux images' and Debian's `python3` — the import fails with \
+`libpython3.X.so.1.0: cannot open shared object file`; where another installation's copy is \
+found first, the module binds to that one. auditwheel refuses such wheels for manylinux.\n\n\
+Rust: PyO3 links libpython unless it is told it builds an extension module. maturin tells it \
+(it sets `PYO3_BUILD_EXTENSION_MODULE`); for a plain `cargo build`, set that variable \
+(PyO3 0.29 reads it) or enable PyO3's `extension-module` feature (what older PyO3 needs; \
+deprecated in 0.29). C: do not pass `-lpython3.X` \
 (`python3-config --ldflags` without `--embed` is what extensions use).",
     severity: Severity::Warning,
 };
@@ -46,13 +46,13 @@ pub fn check(facts: &Facts) -> Result<Vec<Finding>, InspectError> {
             Finding::new(
                 &RULE,
                 format!(
-                    "{}Module `{}` links `{}` ({command}): it loads only where that library is installed, and then brings a second interpreter library into the process.",
+                    "{}Module `{}` links `{}` ({command}): it fails to import wherever that library is not installed (interpreters linked statically, as in the manylinux images), and elsewhere binds to whichever copy the loader finds first.",
                     facts.slice_prefix(slice),
                     facts.artifact.identity.name,
                     library.name,
                 ),
             )
-            .help("Build with maturin, or enable PyO3's `extension-module` feature, so the module takes CPython's symbols from the interpreter that imports it.")
+            .help("Build with maturin, or set PYO3_BUILD_EXTENSION_MODULE=1 for cargo build (or enable PyO3's `extension-module` feature), so the module takes CPython's symbols from the interpreter that imports it.")
             .slice(Some(slice.arch())),
         );
     }
