@@ -9,7 +9,7 @@ fuzz_target!(|name: &str| {
     let parsed = parse_module_file_name(name);
     let options = IdentityOptions {
         module_name: Some("pkg.foo".into()),
-        python: Vec::new(),
+        ..IdentityOptions::default()
     };
     for options in [IdentityOptions::default(), options] {
         let identity = identify(name, parsed.clone(), None, &options);
