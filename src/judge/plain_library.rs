@@ -26,7 +26,18 @@ pub fn is_plain_library(facts: &Facts) -> Result<bool, InspectError> {
     }
     for slice in facts.shared_libraries() {
         // No searchable table: no loader could find anything; the rules explain that.
-        if !slice.has_searchable_exports() || !slice.exported_hooks()?.is_empty() {
+        if !slice.has_searchable_exports() {
+            return Ok(false);
+        }
+        // The module's own hook, found by the targeted lookup (which PYI001 then reuses),
+        // settles it without a pass over every export.
+        if let Ok(hooks) = facts.hooks
+            && (slice.lookup(&hooks.init)?.is_resolvable()
+                || slice.lookup(&hooks.mod_export)?.is_resolvable())
+        {
+            return Ok(false);
+        }
+        if !slice.exported_hooks()?.is_empty() {
             return Ok(false);
         }
     }
