@@ -38,7 +38,7 @@ fig, (sizes, formats) = plt.subplots(1, 2, figsize=(11, 4.4), gridspec_kw={"widt
 load = summary.get("load")
 if load:
     fig.suptitle(f"{summary.get('cores', '?')} cores; load average {load[0]} → {load[1]}; "
-                 f"medians of {summary.get('runs', '?')} runs", fontsize=9)
+                 f"medians of ≥ {summary.get('runs', '?')} runs", fontsize=9)
 
 mib = 1024 * 1024
 for name in approaches:
@@ -48,7 +48,7 @@ for name in approaches:
 sizes.set_xscale("log")
 sizes.set_yscale("log")
 sizes.set_xticks([i["bytes"] / mib for i in pyo3])
-sizes.set_xticklabels([f"{round(i['bytes'] / mib / 1024):g} GiB" if i["bytes"] >= 1 << 30
+sizes.set_xticklabels([f"{round(i['bytes'] / mib / 1024):g} GiB" if i["bytes"] >= 1000 * mib
                        else f"{round(i['bytes'] / mib):g} MiB" for i in pyo3])
 sizes.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
 log_ms(sizes.yaxis)
@@ -66,7 +66,7 @@ for k, name in enumerate(approaches):
 formats.set_yscale("log")
 log_ms(formats.yaxis)
 formats.set_xticks(range(len(exports)))
-formats.set_xticklabels([f"{i['label'].split('-')[0]}\n{int(i['label'].split('-')[1]):,} exports"
+formats.set_xticklabels([f"{i['label'].split('-')[0].replace('MachO', 'Mach-O')}\n{int(i['label'].split('-')[1]):,} exports"
                          for i in exports], fontsize=8)
 formats.set_ylabel("median time (ms)")
 formats.set_title("Many exports: time per format (colours as left)")

@@ -6,7 +6,7 @@
 
     python3 benches/single_file.py run INPUTS_TSV OUT_DIR
         Times every approach on every input: one hyperfine run per input set (all its inputs and
-        approaches side by side), then peak RSS and page faults (GNU time, median of
+        approaches side by side; at least RUNS runs each, more within 3 s), then peak RSS and page faults (GNU time, median of
         RUSAGE_RUNS runs), then callgrind instruction counts of pyinit-check and maturin-after
         on the smallest and largest pyo3 input and on each exports input. Prints the table,
         writes OUT_DIR/summary.json. INPUTS_TSV lines: set, label, format (elf|macho|pe), path, module.
@@ -116,7 +116,9 @@ def run(inputs_tsv, out_dir):
     for set_name in sets:
         members = [i for i in inputs if i["set"] == set_name]
         export = os.path.join(out_dir, f"hyperfine-{set_name}.json")
-        args = ["hyperfine", "-N", "--warmup", warmup, "--runs", runs, "--export-json", export]
+        # At least RUNS runs, and more within hyperfine's 3 s per command: hundreds for the
+        # millisecond commands, whose medians a shared machine's noise would otherwise swamp.
+        args = ["hyperfine", "-N", "--warmup", warmup, "--min-runs", runs, "--export-json", export]
         for inp in members:
             for name in APPROACHES:
                 args += ["-n", f"{name} {inp['label']}", inp["commands"][name][0]]
@@ -128,7 +130,7 @@ def run(inputs_tsv, out_dir):
             for name in APPROACHES:
                 r = timed[f"{name} {inp['label']}"]
                 inp["results"][name].update(
-                    median_s=r["median"], mean_s=r["mean"], stddev_s=r["stddev"],
+                    runs=len(r["times"]), median_s=r["median"], mean_s=r["mean"], stddev_s=r["stddev"],
                     min_s=r["min"], max_s=r["max"])
 
     print(f"\n=== peak RSS and page faults (median of {rusage_runs} runs each)", flush=True)
@@ -149,7 +151,8 @@ def run(inputs_tsv, out_dir):
                 print(f"  {name:15s} {inp['label']:12s} {inp['results'][name]['callgrind_ir']:>14,}",
                       flush=True)
 
-    print("\n=== results (median of the hyperfine run; ratio = approach / pyinit-check)")
+    print(f"\n=== results (medians of the hyperfine run, at least {runs} runs each;"
+          " ratio = approach / pyinit-check)")
     header = f"{'input':14s} {'size':>9s} {'approach':15s} {'median ms':>10s} {'ratio':>8s} " \
              f"{'max RSS MiB':>11s} {'minor flt':>10s} {'major':>6s} {'Ir':>13s}"
     print(header)

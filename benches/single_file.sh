@@ -2,8 +2,8 @@
 # Benchmark (issue 12, single files): what does finding PyInit_<module> in one extension module
 # cost as the module grows, against maturin's check before and after its mmap change and `nm`?
 #
-#   benches/single_file.sh                      # SIZES="1 64 1024 4096" RUNS=10
-#   SIZES="1 64" RUNS=3 benches/single_file.sh  # smoke
+#   benches/single_file.sh                      # SIZES="1 64 1024 4096" RUNS=10 (minimum)
+#   SIZES="1 64" RUNS=3 benches/single_file.sh  # smoke, about a minute
 #   python3 benches/plot_single_file.py target/bench/single/summary.json docs/bench/single_file.png
 #
 # Inputs, generated under BENCH_DIR (default target/bench/single):
@@ -14,7 +14,8 @@
 #   - exports: bench.so (ELF), bench.so (Mach-O arm64, clang + ld64.lld) and bench.pyd
 #     (PE x64, clang + lld-link /dll /noentry) exporting EXPORTS functions (default 100,000;
 #     the PE 65,535, the most its 16-bit ordinals allow and lld-link accepts) plus PyInit_bench.
-# Approaches, side by side in one hyperfine run per input set:
+# Approaches, side by side in one hyperfine run per input set (at least RUNS runs each, more
+# within hyperfine's 3 s per command):
 #   pyinit-check -q FILE (target/release/pyinit-check);
 #   maturin-before: examples/read_whole_file.rs (maturin's warn_missing_py_init before 1bfaa8c0:
 #     read_to_end, goblin::Object::parse, symbol search);
