@@ -3,7 +3,7 @@
 # cost as the module grows, against maturin's check before and after its mmap change and `nm`?
 #
 #   benches/single_file.sh                      # SIZES="1 64 1024 4096" RUNS=10 (minimum)
-#   SIZES="1 64" RUNS=3 benches/single_file.sh  # smoke, about a minute
+#   SIZES="1 64" RUNS=3 benches/single_file.sh  # smoke, about 2 minutes
 #   python3 benches/plot_single_file.py target/bench/single/summary.json docs/bench/single_file.png
 #
 # Inputs, generated under BENCH_DIR (default target/bench/single):
