@@ -1,34 +1,25 @@
-//! Benchmark baseline, not part of the tool: the approach pyinit-check replaces — read the
-//! whole file into memory and let goblin parse every table, then search all dynamic symbols
-//! (what maturin did before it switched to mmap).
+//! Benchmark baseline, not part of the tool: maturin's `warn_missing_py_init` as it was before
+//! it switched to mmap (PyO3/maturin `src/compile.rs` at 8495767a, the parent of 1bfaa8c0
+//! "Use mmap for faster warn_missing_py_init", #2950, released in v1.12.5): read the whole file
+//! into a `Vec` with `read_to_end`, let `goblin::Object::parse` parse every table, then search
+//! the symbols for `PyInit_<module>` (ELF `.dynsym`; Mach-O export trie, then symbol table; PE
+//! export table). The search is maturin's, verbatim, in `support/maturin_warn.rs`;
+//! `maturin_mmap` is the same with the mmap.
 //!
-//! `cargo run --release --example read_whole_file -- FILE SYMBOL` exits 0 when found.
+//! `cargo run --release --example read_whole_file -- FILE MODULE` exits 0 when found (MODULE may
+//! carry the `PyInit_` prefix).
 
-use std::process::ExitCode;
+use std::io::Read;
 
-fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().collect();
-    let (Some(path), Some(symbol)) = (args.get(1), args.get(2)) else {
-        eprintln!("usage: read_whole_file FILE SYMBOL");
-        return ExitCode::from(2);
-    };
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(error) => {
-            eprintln!("{path}: {error}");
-            return ExitCode::from(2);
-        }
-    };
-    let found = match goblin::Object::parse(&bytes) {
-        Ok(goblin::Object::Elf(elf)) => elf
-            .dynsyms
-            .iter()
-            .any(|s| elf.dynstrtab.get_at(s.st_name) == Some(symbol)),
-        Ok(_) => false,
-        Err(error) => {
-            eprintln!("{path}: {error}");
-            return ExitCode::from(2);
-        }
-    };
-    ExitCode::from(if found { 0 } else { 1 })
+#[path = "support/maturin_warn.rs"]
+mod maturin_warn;
+
+fn main() -> std::process::ExitCode {
+    maturin_warn::main_with("read_whole_file", |artifact, module_name| {
+        // maturin 8495767a: `fs_err::File` (the same read with richer error messages).
+        let mut fd = std::fs::File::open(artifact)?;
+        let mut buffer = Vec::new();
+        fd.read_to_end(&mut buffer)?;
+        maturin_warn::has_py_init(&buffer, module_name)
+    })
 }
