@@ -3,7 +3,7 @@
 //! "Use mmap for faster warn_missing_py_init", #2950, released in v1.12.5): read the whole file
 //! into a `Vec` with `read_to_end`, let `goblin::Object::parse` parse every table, then search
 //! the symbols for `PyInit_<module>` (ELF `.dynsym`; Mach-O export trie, then symbol table; PE
-//! export table). The search is maturin's, verbatim, in `support/maturin_warn.rs`;
+//! export table). The search, re-implemented, is in `support/maturin_warn.rs`;
 //! `maturin_mmap` is the same with the mmap.
 //!
 //! `cargo run --release --example read_whole_file -- FILE MODULE` exits 0 when found (MODULE may
@@ -16,7 +16,6 @@ mod maturin_warn;
 
 fn main() -> std::process::ExitCode {
     maturin_warn::main_with("read_whole_file", |artifact, module_name| {
-        // maturin 8495767a: `fs_err::File` (the same read with richer error messages).
         let mut fd = std::fs::File::open(artifact)?;
         let mut buffer = Vec::new();
         fd.read_to_end(&mut buffer)?;
