@@ -8,7 +8,8 @@
 # Inputs, fetched once into caches or generated under BENCH_DIR (default target/bench/wheelhouse):
 #   - polars: polars-runtime-32 2.1.0, manylinux x86_64 (one 177 MB module), `pip download`
 #     pinned by version into WHEEL_CACHE (default ~/.cache/pyinit-check-bench);
-#   - house: the 23 pinned wheels tests/e2e/pypi_wheels.sh keeps in ~/.cache/pyinit-check-wheels
+#   - house: the wheels tests/e2e/pypi_wheels.sh pins and keeps in ~/.cache/pyinit-check-wheels
+#     (23 when the figures in BENCHMARKS.md were taken; 29 since)
 #     (fetched by running that script once), copied COPIES (default 5) times — real copies, since
 #     one file named twice is one artifact; subsets of 1 and 2 copies give the size scaling;
 #   - bomb: one member of 2 GiB of zeros named like a module (benches/make_bomb.py).
