@@ -23,3 +23,14 @@ pub mod platform;
 pub mod python;
 pub mod report;
 pub mod stage;
+
+/// For unit tests that may skip on a developer's machine: the twin of the integration tests'
+/// `tests/support::skip`, which unit tests cannot reach.
+#[cfg(test)]
+pub(crate) fn skip_test(why: &str) {
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "{why}: this test may not be skipped under CI"
+    );
+    println!("SKIPPED: {why}");
+}
