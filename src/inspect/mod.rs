@@ -165,7 +165,30 @@ pub struct SliceView<'a> {
     slice: Slice<'a>,
     lookups: RefCell<Vec<(String, LookupOutcome)>>,
     hooks: RefCell<Option<Vec<String>>>,
-    imported: RefCell<Option<Rc<[ImportedSymbol]>>>,
+    imported: Read<ImportedSymbol>,
+    needed: Read<NeededLibrary>,
+    versions: Read<NeededVersion>,
+}
+
+/// An import-side table read once, on the first rule that asks, and shared after.
+type Read<T> = RefCell<Option<Rc<[T]>>>;
+
+/// `cell`'s table, reading it with `read` the first time (an image without an import table
+/// has none of them: empty).
+fn read_once<T>(
+    cell: &Read<T>,
+    imports: Option<&(dyn ImportTable + '_)>,
+    read: impl FnOnce(&dyn ImportTable) -> Result<Vec<T>, InspectError>,
+) -> Result<Rc<[T]>, InspectError> {
+    if let Some(table) = cell.borrow().as_ref() {
+        return Ok(Rc::clone(table));
+    }
+    let table: Rc<[T]> = match imports {
+        Some(imports) => read(imports)?.into(),
+        None => Rc::from(Vec::new()),
+    };
+    *cell.borrow_mut() = Some(Rc::clone(&table));
+    Ok(table)
 }
 
 impl<'a> SliceView<'a> {
@@ -175,6 +198,8 @@ impl<'a> SliceView<'a> {
             lookups: RefCell::new(Vec::new()),
             hooks: RefCell::new(None),
             imported: RefCell::new(None),
+            needed: RefCell::new(None),
+            versions: RefCell::new(None),
         }
     }
 
@@ -223,31 +248,23 @@ impl<'a> SliceView<'a> {
     /// Every symbol the slice imports (read once; later calls share the answer). Only rules
     /// about what the module needs from the interpreter ask for it.
     pub fn imported_symbols(&self) -> Result<Rc<[ImportedSymbol]>, InspectError> {
-        if let Some(imported) = self.imported.borrow().as_ref() {
-            return Ok(Rc::clone(imported));
-        }
-        let imported: Rc<[ImportedSymbol]> = match &self.slice.imports {
-            Some(table) => table.imported_symbols()?.into(),
-            None => Rc::from(Vec::new()),
-        };
-        *self.imported.borrow_mut() = Some(Rc::clone(&imported));
-        Ok(imported)
+        read_once(&self.imported, self.slice.imports.as_deref(), |t| {
+            t.imported_symbols()
+        })
     }
 
-    /// The libraries the loader loads first (read on each call; rules ask once).
-    pub fn needed_libraries(&self) -> Result<Vec<NeededLibrary>, InspectError> {
-        match &self.slice.imports {
-            Some(table) => table.needed_libraries(),
-            None => Ok(Vec::new()),
-        }
+    /// The libraries the loader loads first (read once; later calls share the answer).
+    pub fn needed_libraries(&self) -> Result<Rc<[NeededLibrary]>, InspectError> {
+        read_once(&self.needed, self.slice.imports.as_deref(), |t| {
+            t.needed_libraries()
+        })
     }
 
-    /// ELF: the symbol versions the image needs (read on each call; rules ask once).
-    pub fn version_needs(&self) -> Result<Vec<NeededVersion>, InspectError> {
-        match &self.slice.imports {
-            Some(table) => table.version_needs(),
-            None => Ok(Vec::new()),
-        }
+    /// ELF: the symbol versions the image needs (read once; later calls share the answer).
+    pub fn version_needs(&self) -> Result<Rc<[NeededVersion]>, InspectError> {
+        read_once(&self.versions, self.slice.imports.as_deref(), |t| {
+            t.version_needs()
+        })
     }
 
     /// Mach-O: the oldest OS release the image is built for.

@@ -18,26 +18,15 @@ pub fn os_of(format: BinaryFormat) -> Os {
 /// the wheel's platform tag `c`", and whether that is one promise or several.
 pub fn describe(claims: &[&PlatformClaim]) -> (String, bool) {
     let mut parts = Vec::new();
-    for source in [
-        ClaimSource::FileName,
-        ClaimSource::WheelTag,
-        ClaimSource::Target,
-        ClaimSource::CommandLine,
-    ] {
+    for source in ClaimSource::ALL {
         let texts: Vec<String> = claims
             .iter()
             .filter(|claim| claim.source == source)
             .map(|claim| format!("`{}`", claim.text))
             .collect();
-        let noun = match (source, texts.len()) {
-            (_, 0) => continue,
-            (ClaimSource::FileName, _) => "the file name's suffix",
-            (ClaimSource::WheelTag, 1) => "the wheel's platform tag",
-            (ClaimSource::WheelTag, _) => "the wheel's platform tags",
-            (ClaimSource::Target, _) => "the cargo target",
-            (ClaimSource::CommandLine, _) => "--target",
-        };
-        parts.push(format!("{noun} {}", join(&texts)));
+        if !texts.is_empty() {
+            parts.push(format!("{} {}", source.noun(texts.len() > 1), join(&texts)));
+        }
     }
     (join(&parts), claims.len() > 1)
 }

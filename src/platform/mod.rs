@@ -113,14 +113,30 @@ pub enum ClaimSource {
     CommandLine,
 }
 
+impl ClaimSource {
+    /// Every source, in the order messages name them.
+    pub const ALL: [ClaimSource; 4] = [
+        ClaimSource::FileName,
+        ClaimSource::WheelTag,
+        ClaimSource::Target,
+        ClaimSource::CommandLine,
+    ];
+
+    /// What a message calls promises from here: "the wheel's platform tags" for several.
+    pub fn noun(self, several: bool) -> &'static str {
+        match (self, several) {
+            (ClaimSource::FileName, _) => "the file name's suffix",
+            (ClaimSource::WheelTag, false) => "the wheel's platform tag",
+            (ClaimSource::WheelTag, true) => "the wheel's platform tags",
+            (ClaimSource::Target, _) => "the cargo target",
+            (ClaimSource::CommandLine, _) => "--target",
+        }
+    }
+}
+
 impl fmt::Display for ClaimSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            ClaimSource::FileName => "the file name's suffix",
-            ClaimSource::WheelTag => "the wheel's platform tag",
-            ClaimSource::Target => "the cargo target",
-            ClaimSource::CommandLine => "--target",
-        })
+        f.write_str(self.noun(false))
     }
 }
 
@@ -138,13 +154,6 @@ pub struct PlatformClaim {
     pub libc: Option<Libc>,
     /// The oldest OS release promised: glibc for `manylinux_X_Y`, macOS for `macosx_X_Y`.
     pub floor: Option<Version>,
-}
-
-impl PlatformClaim {
-    /// "the wheel's platform tag `manylinux_2_17_x86_64`".
-    pub fn describe(&self) -> String {
-        format!("{} `{}`", self.source, self.text)
-    }
 }
 
 /// What an artifact's names promise about the platforms it loads on.

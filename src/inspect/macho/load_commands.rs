@@ -74,6 +74,9 @@ const LC_VERSION_MIN_IPHONEOS: u32 = 0x25;
 const LC_VERSION_MIN_TVOS: u32 = 0x2f;
 const LC_VERSION_MIN_WATCHOS: u32 = 0x30;
 const LC_BUILD_VERSION: u32 = 0x32;
+/// Where [`MinimumOs`] was read when `LC_BUILD_VERSION` stated it: no `LC_VERSION_MIN_*`
+/// replaces that.
+const BUILD_VERSION_MINOS: &str = "LC_BUILD_VERSION minos";
 /// `PLATFORM_MACOS` in `LC_BUILD_VERSION`.
 const PLATFORM_MACOS: u32 = 1;
 
@@ -196,7 +199,7 @@ pub(super) fn read(image: &Reader<'_>, header: &MachHeader) -> Result<Linkedit, 
                 linkedit.minimum_os = Some(MinimumOs {
                     platform: ApplePlatform::from_build_version(platform),
                     version: decode_version(image.u32(at + 12, "LC_BUILD_VERSION")?),
-                    command: "LC_BUILD_VERSION minos",
+                    command: BUILD_VERSION_MINOS,
                 });
             }
             LC_VERSION_MIN_MACOSX
@@ -210,7 +213,7 @@ pub(super) fn read(image: &Reader<'_>, header: &MachHeader) -> Result<Linkedit, 
                 )?;
                 if linkedit
                     .minimum_os
-                    .is_none_or(|min| min.command != "LC_BUILD_VERSION minos")
+                    .is_none_or(|min| min.command != BUILD_VERSION_MINOS)
                 {
                     let (platform, name) = match cmd {
                         LC_VERSION_MIN_MACOSX => {

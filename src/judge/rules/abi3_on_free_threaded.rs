@@ -23,6 +23,9 @@ feature), or an `abi3t` module for 3.15t and later.",
     severity: Severity::Error,
 };
 
+/// The first free-threaded CPython whose extension suffixes leave `.abi3.so` out (PEP 803).
+const FIRST_FREE_THREADED_WITHOUT_ABI3: u16 = 15;
+
 pub fn check(facts: &Facts) -> Result<Vec<Finding>, InspectError> {
     let identity = &facts.artifact.identity;
     let abi3_file = identity
@@ -51,7 +54,7 @@ pub fn check(facts: &Facts) -> Result<Vec<Finding>, InspectError> {
     }
     let (loads, refuses): (Vec<PythonVersion>, Vec<PythonVersion>) = free_threaded
         .iter()
-        .partition(|v| v.minor < PythonVersion::FIRST_WITH_MOD_EXPORT);
+        .partition(|v| v.minor < FIRST_FREE_THREADED_WITHOUT_ABI3);
     let mut consequences = Vec::new();
     if !loads.is_empty() {
         consequences.push(format!(

@@ -30,11 +30,8 @@ pub fn check(facts: &Facts) -> Result<Vec<Finding>, InspectError> {
     }
     let mut findings = Vec::new();
     for slice in facts.shared_libraries() {
-        let Some(library) = slice
-            .needed_libraries()?
-            .into_iter()
-            .find(|library| is_libpython(&library.name))
-        else {
+        let needed = slice.needed_libraries()?;
+        let Some(library) = needed.iter().find(|library| is_libpython(&library.name)) else {
             continue;
         };
         let command = match facts.format() {

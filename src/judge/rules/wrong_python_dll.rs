@@ -64,11 +64,11 @@ pub fn check(facts: &Facts) -> Result<Vec<Finding>, InspectError> {
     let mut findings = Vec::new();
     for slice in facts.shared_libraries() {
         let mut dlls: Vec<(String, PythonDll)> = Vec::new();
-        for library in slice.needed_libraries()? {
+        for library in slice.needed_libraries()?.iter() {
             if let Some(dll) = python_dll(&library.name)
                 && !dlls.iter().any(|(_, seen)| *seen == dll)
             {
-                dlls.push((library.name, dll));
+                dlls.push((library.name.clone(), dll));
             }
         }
         let finding = |message: String| Finding::new(&RULE, message).slice(Some(slice.arch()));
