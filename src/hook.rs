@@ -74,19 +74,30 @@ pub fn validate_component(name: &str) -> Result<(), ModuleNameError> {
     Ok(())
 }
 
-/// Derives the hook symbols for a (possibly dotted) module name.
+/// Derives the hook symbols for a (possibly dotted) module name that must be a Python
+/// identifier: one a configuration or the command line gives, which an `import` statement
+/// is to name.
 pub fn hook_names(dotted: &str) -> Result<HookNames, ModuleNameError> {
+    validate_component(last_component(dotted))?;
+    loader_hook_names(dotted)
+}
+
+/// Derives the hook symbols exactly as CPython's loader does for whatever name it was asked
+/// to import: the path finder matches any dot-free file name, and `importlib` imports names
+/// no `import` statement could spell (mypyc's `<hash>__mypyc` group libraries).
+pub fn loader_hook_names(dotted: &str) -> Result<HookNames, ModuleNameError> {
     let module = last_component(dotted);
-    validate_component(module)?;
-    // An ASCII identifier has no `-` to replace; only punycode output can.
+    if module.is_empty() {
+        return Err(ModuleNameError::Empty);
+    }
     let (encoded, unicode) = if module.is_ascii() {
-        (std::borrow::Cow::Borrowed(module), false)
+        (module.replace('-', "_"), false)
     } else {
         let encoded = idna::punycode::encode_str(module)
             .ok_or_else(|| ModuleNameError::Punycode(module.to_string()))?;
-        (std::borrow::Cow::Owned(encoded.replace('-', "_")), true)
+        (encoded.replace('-', "_"), true)
     };
-    // `%.200s`: punycode output is ASCII, so a byte cut is a character cut.
+    // `%.200s`: both encodings are ASCII, so a byte cut is a character cut.
     let encoded = &encoded[..encoded.len().min(200)];
     let symbol = |prefix: &str| {
         let mut name = String::with_capacity(prefix.len() + 2 + encoded.len());
@@ -155,6 +166,14 @@ mod tests {
             Err(ModuleNameError::NotIdentifier(_))
         ));
         assert!(matches!(hook_names("pkg."), Err(ModuleNameError::Empty)));
+    }
+
+    #[test]
+    fn the_loader_derives_hooks_for_any_file_name() {
+        let mypyc = loader_hook_names("mypy.6ec57f84c680d3a3778b__mypyc").unwrap();
+        assert_eq!(mypyc.init, "PyInit_6ec57f84c680d3a3778b__mypyc");
+        assert_eq!(loader_hook_names("my-mod").unwrap().init, "PyInit_my_mod");
+        assert_eq!(loader_hook_names("pkg."), Err(ModuleNameError::Empty));
     }
 
     #[test]

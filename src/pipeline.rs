@@ -7,7 +7,7 @@ mod schedule;
 
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::{BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
@@ -15,11 +15,11 @@ use std::time::Duration;
 use crate::discover::wheel::OpenWheel;
 use crate::discover::{Discovery, Found};
 use crate::error::CheckError;
-use crate::hook::hook_names;
+use crate::hook::{hook_names, loader_hook_names};
 use crate::inspect::{self, InspectError};
 use crate::judge::{self, Facts, Policy, judge};
 use crate::map::{map_file, map_open_file};
-use crate::model::{Artifact, ByteSource, CargoOutput, NothingToCheck};
+use crate::model::{Artifact, ByteSource, CargoOutput, NameSource, NothingToCheck};
 use crate::outcome::{Checked, Entry, FailOn, Judged, RunOutcome};
 use crate::stage::{Recovery, STAGING_DIR, StageMode, StageOutcome, StageRequest, stage};
 
@@ -364,9 +364,35 @@ fn check_member(archive: &mut OpenWheel<File>, member: &str, artifact: &Artifact
     if cut && let Err(source) = spill.set_len(size) {
         return spill_error(source);
     }
-    match map_open_file(spill, &artifact.path) {
-        Ok(mapped) => checked(&mapped, &artifact.path, artifact),
-        Err(error) => Checked::Error(error.into()),
+    let judged = match spill.try_clone().map_err(|source| spill_error(source)) {
+        Ok(file) => match map_open_file(file, &artifact.path) {
+            Ok(mapped) => checked(&mapped, &artifact.path, artifact),
+            Err(error) => Checked::Error(error.into()),
+        },
+        Err(error) => return error,
+    };
+    // A file with no trace of a module in what the loader reads may still carry one in its
+    // static symbol table, past the cut: only then is the rest inflated and the file judged
+    // whole.
+    let (true, Checked::NothingToCheck(NothingToCheck::LoadedByPath), Some(extent)) =
+        (cut, &judged, cut_at)
+    else {
+        return judged;
+    };
+    let mut spill = spill;
+    if let Err(source) = spill.seek(SeekFrom::Start(extent)) {
+        return spill_error(source);
+    }
+    let mut writer = BufWriter::with_capacity(SPILL_BUFFER, spill);
+    if let Err(error) = inflating.rest(&mut writer) {
+        return Checked::Error(error.into());
+    }
+    match writer.into_inner() {
+        Ok(file) => match map_open_file(file, &artifact.path) {
+            Ok(mapped) => checked(&mapped, &artifact.path, artifact),
+            Err(error) => Checked::Error(error.into()),
+        },
+        Err(error) => spill_error(error.into_error()),
     }
 }
 
@@ -382,15 +408,22 @@ fn checked(bytes: &[u8], path: &Path, artifact: &Artifact) -> Checked {
         Ok(binary) => binary,
         Err(source) => return inspect_error(source),
     };
-    let hooks = hook_names(&artifact.identity.name);
+    // CPython derives the hook from whatever file name it found; a name from the build or
+    // the command line must also be one an `import` statement can spell.
+    let hooks = match artifact.identity.name_source {
+        NameSource::FileName => loader_hook_names(&artifact.identity.name),
+        _ => hook_names(&artifact.identity.name),
+    };
     let facts = Facts {
         artifact,
         hooks: &hooks,
         binary: &binary,
     };
-    match judge::is_plain_library(&facts) {
-        Ok(true) => return Checked::NothingToCheck(NothingToCheck::PlainLibrary),
-        Ok(false) => {}
+    match judge::role(&facts) {
+        Ok(judge::Role::LoadedByPath) => {
+            return Checked::NothingToCheck(NothingToCheck::LoadedByPath);
+        }
+        Ok(judge::Role::Module(_)) => {}
         Err(source) => return inspect_error(source),
     }
     let findings = match judge(&facts) {

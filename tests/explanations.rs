@@ -38,7 +38,6 @@ fn explain(module: &str, key: &str, key_at: Location, item: PyModuleItem) -> Str
                 location: key_at,
             },
             importable_file_name: true,
-            python_tagged_name: false,
             overridden: None,
             python: PythonTargets::Unknown,
             python_source: VersionSource::None,

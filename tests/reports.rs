@@ -301,7 +301,6 @@ fn sarif_points_cargo_findings_at_the_source_lines() {
                 location: at("Cargo.toml", 9, "Cargo.toml [lib] name"),
             },
             importable_file_name: true,
-            python_tagged_name: true,
             overridden: None,
             python: PythonTargets::Unknown,
             python_source: VersionSource::None,

@@ -99,6 +99,8 @@ pub struct Stream<'a> {
     human: bool,
     /// The first failure to write stdout; nothing more is streamed after it.
     failed: Option<io::Error>,
+    /// What the human report says once a wheel's entries are done.
+    held: human::Held,
 }
 
 impl<'a> Stream<'a> {
@@ -108,6 +110,7 @@ impl<'a> Stream<'a> {
             progress,
             human,
             failed: None,
+            held: human::Held::default(),
         }
     }
 
@@ -119,18 +122,27 @@ impl<'a> Stream<'a> {
         }
         let mut lines = Vec::new();
         // Rendering into memory cannot fail for lack of room to write.
-        let _ = human::render_entry(&mut lines, entry, self.context);
+        let _ = human::render_entry(&mut lines, entry, self.context, &mut self.held);
+        self.print(&lines);
+    }
+
+    fn print(&mut self, lines: &[u8]) {
         if lines.is_empty() {
             return;
         }
-        let text = String::from_utf8_lossy(&lines);
+        let text = String::from_utf8_lossy(lines);
         if let Err(error) = self.progress.suspend(|| stdio::print(&text)) {
             self.failed = Some(error);
         }
     }
 
     /// Whether every entry reached stdout.
-    pub fn finish(self) -> Result<(), RunError> {
+    pub fn finish(mut self) -> Result<(), RunError> {
+        if self.human && self.failed.is_none() {
+            let mut lines = Vec::new();
+            let _ = self.held.flush(&mut lines, self.context);
+            self.print(&lines);
+        }
         self.progress.finish();
         self.failed
             .map_or(Ok(()), |error| Err(RunError::Output(error)))

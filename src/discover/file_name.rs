@@ -18,11 +18,20 @@ pub struct ModuleFileName {
 }
 
 /// Splits `name` into module and suffix if CPython would import it on some platform.
+///
+/// CPython's path finder matches any dot-free name before a suffix, and `importlib` imports
+/// names no `import` statement can spell: mypyc names its group library
+/// `<hash>__mypyc.cpython-312-x86_64-linux-gnu.so`. A name carrying a Python tag is only
+/// ever given to a module, so it is taken whatever comes before it; a bare `.so` or `.pyd`
+/// (`libfoo-1a2b3c4d.so`, what auditwheel names vendored libraries) needs an identifier.
 pub fn parse_module_file_name(name: &str) -> Option<ModuleFileName> {
     let (module, rest) = name.split_once('.')?;
-    validate_component(module).ok()?;
     let suffix = format!(".{rest}");
     let python = suffix_targets(&suffix)?;
+    let tagged = suffix != ".so" && suffix != ".pyd";
+    if module.is_empty() || (!tagged && validate_component(module).is_err()) {
+        return None;
+    }
     Some(ModuleFileName {
         module: module.to_string(),
         suffix,
@@ -196,9 +205,19 @@ mod tests {
             "foo",
             "foo.txt",
             "1foo.so",
+            ".cpython-312-x86_64-linux-gnu.so",
         ] {
             assert_eq!(parse_module_file_name(name), None, "{name}");
         }
+    }
+
+    #[test]
+    fn tagged_names_need_no_identifier() {
+        let mypyc =
+            parse_module_file_name("6ec57f84c680d3a3778b__mypyc.cpython-312-x86_64-linux-gnu.so")
+                .unwrap();
+        assert_eq!(mypyc.module, "6ec57f84c680d3a3778b__mypyc");
+        assert_eq!(parse_module_file_name("1foo.so"), None);
     }
 
     #[test]

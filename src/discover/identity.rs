@@ -58,10 +58,10 @@ pub fn identify(
             .collect(),
         any_platform: false,
         tag_disagreement: None,
+        unreadable: Vec::new(),
     };
     let configured = configured.map(|c| (c.name, c.source));
     let importable_file_name = parsed.is_some();
-    let python_tagged_name = parsed.as_ref().is_some_and(|parsed| parsed.suffix != ".so");
     let (carried, imported_as) = match parsed {
         Some(parsed) if carries_module(file_name, &parsed) => (Some(parsed), None),
         other => (None, other.map(|parsed| parsed.module)),
@@ -88,7 +88,6 @@ pub fn identify(
         name,
         name_source,
         importable_file_name,
-        python_tagged_name,
         overridden,
         python,
         python_source,

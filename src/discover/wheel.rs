@@ -245,7 +245,7 @@ impl<R: Read> Inflating<'_, R> {
     }
 
     /// Inflates the rest into `out`; returns the member's whole inflated size.
-    pub fn rest(mut self, out: &mut impl Write) -> Result<u64, WheelError> {
+    pub fn rest(&mut self, out: &mut impl Write) -> Result<u64, WheelError> {
         let written = io::copy(&mut self.reader, out)
             .map_err(|e| bad_member(self.path, self.member, e.to_string()))?;
         let total = self.read + written;

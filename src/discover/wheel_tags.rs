@@ -67,23 +67,42 @@ pub fn platform_claims(
     metadata: Option<&(String, Vec<String>)>,
 ) -> PlatformClaims {
     let tag_disagreement = metadata.and_then(|(path, lines)| {
-        let listed: BTreeSet<String> = lines.iter().cloned().collect();
+        // A compressed set on one line (`…-manylinux_2_17_x86_64.manylinux2014_x86_64`) stands
+        // for its expansion; it is still reported, since PEP 427 wants one tag a line.
+        let mut listed = BTreeSet::new();
+        let mut compressed = Vec::new();
+        for line in lines {
+            match line.splitn(3, '-').collect::<Vec<_>>()[..] {
+                [python, abi, platform] if line.contains('.') => {
+                    compressed.push(line.clone());
+                    listed.extend(expand(python, abi, platform));
+                }
+                _ => {
+                    listed.insert(line.clone());
+                }
+            }
+        }
         let only_in_name: Vec<String> = tags.expanded.difference(&listed).cloned().collect();
         let only_in_metadata: Vec<String> = listed.difference(&tags.expanded).cloned().collect();
-        (!only_in_name.is_empty() || !only_in_metadata.is_empty()).then(|| TagDisagreement {
+        let agree = only_in_name.is_empty() && only_in_metadata.is_empty();
+        (!agree || !compressed.is_empty()).then(|| TagDisagreement {
             only_in_name,
             only_in_metadata,
             metadata_path: path.clone(),
+            compressed,
         })
     });
+    let (claims, unreadable): (Vec<_>, Vec<_>) = tags
+        .platforms
+        .iter()
+        .filter(|tag| tag.as_str() != "any")
+        .map(|tag| (tag, parse_wheel_platform(tag)))
+        .partition(|(_, claim)| claim.is_some());
     PlatformClaims {
-        claims: tags
-            .platforms
-            .iter()
-            .filter_map(|tag| parse_wheel_platform(tag))
-            .collect(),
+        claims: claims.into_iter().filter_map(|(_, claim)| claim).collect(),
         any_platform: tags.platforms.iter().all(|tag| tag == "any"),
         tag_disagreement,
+        unreadable: unreadable.into_iter().map(|(tag, _)| tag.clone()).collect(),
     }
 }
 
@@ -181,6 +200,37 @@ mod tests {
         assert_eq!(disagreement.only_in_metadata, ["cp312-cp312-linux_x86_64"]);
         assert_eq!(disagreement.only_in_name.len(), 2);
         assert_eq!(platform_claims(&name, None).tag_disagreement, None);
+    }
+
+    #[test]
+    fn a_compressed_tag_line_stands_for_its_expansion_and_is_still_reported() {
+        let name = tags("x-1.0-cp39-abi3-manylinux_2_17_x86_64.manylinux2014_x86_64.whl").unwrap();
+        let maturin_1_8 = (
+            "x-1.0.dist-info/WHEEL".to_string(),
+            vec!["cp39-abi3-manylinux_2_17_x86_64.manylinux2014_x86_64".to_string()],
+        );
+        let disagreement = platform_claims(&name, Some(&maturin_1_8))
+            .tag_disagreement
+            .unwrap();
+        assert!(disagreement.only_in_name.is_empty() && disagreement.only_in_metadata.is_empty());
+        assert_eq!(disagreement.compressed, maturin_1_8.1);
+    }
+
+    #[test]
+    fn unreadable_platform_tags_are_kept_to_be_reported() {
+        let claims = platform_claims(
+            &tags("testsimple-0.0.1-cp313-cp313-linux_aarch64_x86_64.whl").unwrap(),
+            None,
+        );
+        assert_eq!(
+            (claims.claims.len(), claims.unreadable),
+            (0, vec!["linux_aarch64_x86_64".to_string()])
+        );
+        assert!(
+            platform_claims(&tags("p-1.0-py3-none-any.whl").unwrap(), None)
+                .unreadable
+                .is_empty()
+        );
     }
 
     #[test]

@@ -99,6 +99,13 @@ pub trait ExportTable {
     /// table, so it is called only on the failure path.
     fn exported_with_prefixes(&self, prefixes: &[&str]) -> Result<Vec<String>, InspectError>;
 
+    /// Lists C names starting with any of `prefixes` that the image mentions in any form:
+    /// exported or not, defined or only referenced, hidden, local, private. No loader reads
+    /// most of these; they are evidence of what the file was meant to be.
+    fn mentioned_with_prefixes(&self, prefixes: &[&str]) -> Result<Vec<String>, InspectError> {
+        self.exported_with_prefixes(prefixes)
+    }
+
     /// A closer look at why `symbol` missed, when the format can tell more by scanning its
     /// whole table (PE: an unsorted name table, ordinal-only exports). Only for messages.
     fn explain_miss(&self, symbol: &str, reason: MissReason) -> Result<MissReason, InspectError> {
@@ -115,6 +122,13 @@ pub trait ImportTable {
 
     /// The libraries the loader loads first, in the image's order.
     fn needed_libraries(&self) -> Result<Vec<NeededLibrary>, InspectError>;
+
+    /// C names starting with any of `prefixes` that the image's symbol table mentions in any
+    /// form, where that table is not the export table's (Mach-O's nlist beside its trie).
+    fn mentioned_with_prefixes(&self, prefixes: &[&str]) -> Result<Vec<String>, InspectError> {
+        let _ = prefixes;
+        Ok(Vec::new())
+    }
 
     /// ELF: every symbol version the image needs (`DT_VERNEED`). The loader checks each
     /// one when it loads the image, whether or not a symbol refers to it.
@@ -243,6 +257,23 @@ impl<'a> SliceView<'a> {
         };
         *self.hooks.borrow_mut() = Some(hooks.clone());
         Ok(hooks)
+    }
+
+    /// Every name CPython could take for an entry point that the slice mentions in any
+    /// form (see [`ExportTable::mentioned_with_prefixes`]): evidence that it is a module.
+    pub fn mentioned_hooks(&self) -> Result<Vec<String>, InspectError> {
+        let mut names = match &self.slice.exports {
+            Ok(table) => table.mentioned_with_prefixes(&HOOK_PREFIXES)?,
+            Err(_) => Vec::new(),
+        };
+        if let Some(imports) = &self.slice.imports {
+            for name in imports.mentioned_with_prefixes(&HOOK_PREFIXES)? {
+                if !names.contains(&name) {
+                    names.push(name);
+                }
+            }
+        }
+        Ok(names)
     }
 
     /// Every symbol the slice imports (read once; later calls share the answer). Only rules

@@ -3,6 +3,7 @@
 //! (`manylinux_2_17_x86_64.manylinux2014_x86_64`).
 
 use crate::inspect::{BinaryFormat, InspectError, SliceView};
+use crate::judge::Facts;
 use crate::platform::{ClaimSource, Libc, Os, PlatformClaim};
 
 /// The system whose loader reads `format`.
@@ -31,6 +32,17 @@ pub fn describe(claims: &[&PlatformClaim]) -> (String, bool) {
     (join(&parts), claims.len() > 1)
 }
 
+/// `cause` as the wheel's own defect, when the artifact is a wheel member and every promise
+/// it breaks is one of the wheel's tags: then it is the same for every module of the wheel.
+pub fn wheel_cause(facts: &Facts, broken: &[&PlatformClaim], cause: &str) -> Option<String> {
+    let of_the_wheel = facts.artifact.wheel().is_some()
+        && !broken.is_empty()
+        && broken
+            .iter()
+            .all(|claim| claim.source == ClaimSource::WheelTag);
+    of_the_wheel.then(|| cause.to_string())
+}
+
 /// `a`, `a and b`, `a, b and c`.
 pub fn join(items: &[String]) -> String {
     match items {
@@ -45,16 +57,19 @@ pub fn promise(several: bool) -> &'static str {
     if several { "promise" } else { "promises" }
 }
 
-/// The C library an ELF slice is linked against, by its `DT_NEEDED` names and glibc's
-/// symbol versions; `None` when it names neither (a module that needs no libc at all).
-pub fn libc_of(slice: &SliceView<'_>) -> Result<Option<Libc>, InspectError> {
+/// The C libraries an ELF slice may be linked against, by its `DT_NEEDED` names and glibc's
+/// symbol versions; `None` when it names none (a module that needs no libc at all). A bare
+/// `libc.so` is both musl's and bionic's soname.
+pub fn libc_of(slice: &SliceView<'_>) -> Result<Option<&'static [Libc]>, InspectError> {
     let needed = slice.needed_libraries()?;
-    // musl's soname is `libc.so` (Alpine installs it as `libc.musl-<arch>.so.1`).
     if needed
         .iter()
-        .any(|library| library.name.starts_with("libc.musl-") || library.name == "libc.so")
+        .any(|library| library.name.starts_with("libc.musl-"))
     {
-        return Ok(Some(Libc::Musl));
+        return Ok(Some(&[Libc::Musl]));
+    }
+    if needed.iter().any(|library| library.name == "libc.so") {
+        return Ok(Some(&[Libc::Musl, Libc::Bionic]));
     }
     // glibc's own loader names (`ld-linux-x86-64.so.2`, `ld64.so.2`) are glibc evidence too,
     // as auditwheel's lddtree takes them.
@@ -66,7 +81,7 @@ pub fn libc_of(slice: &SliceView<'_>) -> Result<Option<Libc>, InspectError> {
         .version_needs()?
         .iter()
         .any(|need| need.version.starts_with("GLIBC_"));
-    Ok(glibc.then_some(Libc::Glibc))
+    Ok(glibc.then_some(&[Libc::Glibc][..]))
 }
 
 #[cfg(test)]

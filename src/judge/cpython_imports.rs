@@ -35,12 +35,21 @@ pub fn load_failure(format: BinaryFormat, symbol: &str) -> String {
 
 /// Whether a PE import comes from CPython's DLL: `python3.dll` (the stable ABI) or
 /// `python3X.dll` / `python3Xt.dll`.
-fn is_python_dll(library: &str) -> bool {
+pub fn is_python_dll(library: &str) -> bool {
     let lower = library.to_ascii_lowercase();
     lower
         .strip_prefix("python3")
         .and_then(|rest| rest.strip_suffix(".dll"))
         .is_some_and(|tag| tag.bytes().all(|b| b.is_ascii_digit() || b == b't'))
+}
+
+/// `libpython3.12.so.1.0`, `libpython3.13t.so`, `@rpath/libpython3.12.dylib`,
+/// `/Library/Frameworks/Python.framework/Versions/3.12/Python`.
+pub fn is_libpython(name: &str) -> bool {
+    let file = name.rsplit('/').next().unwrap_or(name);
+    file.strip_prefix("libpython")
+        .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+        || name.contains("Python.framework/")
 }
 
 /// The strong imports of `slice` that some CPython is known to export or to declare stable,

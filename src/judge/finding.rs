@@ -59,6 +59,11 @@ pub struct Finding {
     pub locations: Vec<Location>,
     /// Set when the user's policy ignores this finding: it is reported, and never counts.
     pub suppressed: Option<Suppression>,
+    /// For a defect of the wheel rather than of the module (its tags against every module,
+    /// its `WHEEL` file): the cause in words that name no module. Findings of one wheel with
+    /// the same rule, slice and cause are one defect, which the human output and the step
+    /// summary show once, naming the modules.
+    pub wheel_cause: Option<String>,
 }
 
 impl Finding {
@@ -71,6 +76,7 @@ impl Finding {
             slice: None,
             locations: Vec::new(),
             suppressed: None,
+            wheel_cause: None,
         }
     }
 
@@ -86,6 +92,11 @@ impl Finding {
 
     pub fn slice(mut self, arch: Option<&str>) -> Self {
         self.slice = arch.map(str::to_owned);
+        self
+    }
+
+    pub fn wheel_cause(mut self, cause: Option<String>) -> Self {
+        self.wheel_cause = cause;
         self
     }
 

@@ -8,14 +8,15 @@ mod claims;
 mod cpython_imports;
 mod facts;
 mod finding;
-mod plain_library;
 pub mod policy;
+mod role;
 pub mod rules;
 
+pub use claims::join;
 pub use facts::{Facts, HookLookups};
 pub use finding::{Finding, Location, Rule, Severity};
-pub use plain_library::is_plain_library;
 pub use policy::{Policy, Suppression};
+pub use role::{Evidence, Role, role};
 
 use crate::inspect::InspectError;
 
@@ -98,6 +99,10 @@ pub const RULES: &[RuleEntry] = &[
     RuleEntry {
         rule: &rules::wheel_tags_disagree::RULE,
         check: rules::wheel_tags_disagree::check,
+    },
+    RuleEntry {
+        rule: &rules::unknown_platform_tag::RULE,
+        check: rules::unknown_platform_tag::check,
     },
 ];
 

@@ -139,9 +139,6 @@ pub struct ModuleIdentity {
     pub name_source: NameSource,
     /// Whether some CPython would import a file of this name at all.
     pub importable_file_name: bool,
-    /// Whether the name carries a Python tag (`.cpython-312-…`, `.abi3`, `.cp312-win_amd64`)
-    /// or is a `.pyd`: a name only an extension module is given.
-    pub python_tagged_name: bool,
     /// A `--module-name` that the file's own name contradicts. CPython goes by the file
     /// name, so that is the name checked, and this one is reported.
     pub overridden: Option<String>,
@@ -193,9 +190,10 @@ pub enum NothingToCheck {
         bindings: Bindings,
         source: BindingsSource,
     },
-    /// A library whose name carries no Python tag and which exports no module hook: what
-    /// cffi, ctypes and uniffi load by path (docs/loader-rules.md §9).
-    PlainLibrary,
+    /// A shared library with no trace of a module — no hook-named symbol in any form, no
+    /// C-API import, no libpython — whatever its name: what cffi, ctypes and uniffi load by
+    /// path (docs/loader-rules.md §9).
+    LoadedByPath,
 }
 
 impl fmt::Display for NothingToCheck {
@@ -214,9 +212,9 @@ impl fmt::Display for NothingToCheck {
                  nothing to check",
                 bindings.what_it_builds()
             ),
-            NothingToCheck::PlainLibrary => f.write_str(
-                "a plain shared library (its name carries no Python tag and it exports no \
-                 PyInit_/PyModExport_ hook), as cffi, ctypes and uniffi load: nothing to check",
+            NothingToCheck::LoadedByPath => f.write_str(
+                "a library loaded by path (ctypes, cffi, uniffi), not an extension module: no \
+                 PyInit_/PyModExport_ symbol, no C-API import, no libpython — nothing to check",
             ),
         }
     }

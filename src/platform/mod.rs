@@ -20,16 +20,26 @@ pub enum Os {
     Linux,
     MacOs,
     Windows,
+    /// PEP 738: ELF modules on bionic, which link libpython by design.
+    Android,
+    /// PEP 730: Mach-O modules in an app's frameworks, which link Python.framework.
+    Ios,
 }
 
 impl Os {
     /// The binary format this system's loader reads.
     pub fn format_name(self) -> &'static str {
         match self {
-            Os::Linux => "ELF",
-            Os::MacOs => "Mach-O",
+            Os::Linux | Os::Android => "ELF",
+            Os::MacOs | Os::Ios => "Mach-O",
             Os::Windows => "PE",
         }
+    }
+
+    /// Whether its modules link CPython's own library by design (the embedding app ships
+    /// it; there is no interpreter executable to take the symbols from).
+    pub fn links_libpython(self) -> bool {
+        matches!(self, Os::Android | Os::Ios)
     }
 }
 
@@ -39,6 +49,8 @@ impl fmt::Display for Os {
             Os::Linux => "Linux",
             Os::MacOs => "macOS",
             Os::Windows => "Windows",
+            Os::Android => "Android",
+            Os::Ios => "iOS",
         })
     }
 }
@@ -89,6 +101,8 @@ impl fmt::Display for Version {
 pub enum Libc {
     Glibc,
     Musl,
+    /// Android's C library; its soname is `libc.so`, as musl's is.
+    Bionic,
 }
 
 impl fmt::Display for Libc {
@@ -96,6 +110,7 @@ impl fmt::Display for Libc {
         f.write_str(match self {
             Libc::Glibc => "glibc",
             Libc::Musl => "musl",
+            Libc::Bionic => "bionic",
         })
     }
 }
@@ -164,6 +179,9 @@ pub struct PlatformClaims {
     pub any_platform: bool,
     /// A wheel whose `WHEEL` metadata lists other tags than its file name.
     pub tag_disagreement: Option<TagDisagreement>,
+    /// Platform tags this tool cannot read (`linux_mips64`, `linux_aarch64_x86_64`): nothing
+    /// about the platform was checked against them.
+    pub unreadable: Vec<String>,
 }
 
 impl PlatformClaims {
@@ -183,4 +201,7 @@ pub struct TagDisagreement {
     pub only_in_metadata: Vec<String>,
     /// The `WHEEL` file's path inside the archive.
     pub metadata_path: String,
+    /// `Tag:` lines holding a compressed tag set (`cp39-abi3-manylinux_2_17_x86_64.manylinux2014_x86_64`,
+    /// as maturin 1.8–1.9 wrote), which PEP 427 wants expanded, one tag a line.
+    pub compressed: Vec<String>,
 }

@@ -56,6 +56,33 @@ pub fn parse_wheel_platform(tag: &str) -> Option<PlatformClaim> {
         let (floor, arch) = versioned(rest)?;
         return Some(claim(Os::MacOs, macos_machines(arch)?, None, Some(floor)));
     }
+    if let Some(rest) = tag.strip_prefix("android_") {
+        // PEP 738: `android_<api level>_<abi>`; the API level is no version compared here.
+        let (api, abi) = rest.split_once('_')?;
+        api.parse::<u16>().ok()?;
+        let machine = match abi {
+            "arm64_v8a" => Machine::Aarch64,
+            "armeabi_v7a" => Machine::Arm,
+            "x86_64" => Machine::X86_64,
+            "x86" => Machine::X86,
+            _ => return None,
+        };
+        return Some(claim(Os::Android, vec![machine], Some(Libc::Bionic), None));
+    }
+    if let Some(rest) = tag.strip_prefix("ios_") {
+        // PEP 730: `ios_<major>_<minor>_<arch>_<sdk>`, sdk `iphoneos` or `iphonesimulator`.
+        let (floor, rest) = versioned(rest)?;
+        let (arch, sdk) = rest.rsplit_once('_')?;
+        if sdk != "iphoneos" && sdk != "iphonesimulator" {
+            return None;
+        }
+        let machine = match arch {
+            "arm64" => Machine::Aarch64,
+            "x86_64" => Machine::X86_64,
+            _ => return None,
+        };
+        return Some(claim(Os::Ios, vec![machine], None, Some(floor)));
+    }
     let machine = match tag {
         "win_amd64" => Machine::X86_64,
         "win32" => Machine::X86,
@@ -110,16 +137,21 @@ pub fn parse_suffix_platform(platform: &str) -> Option<PlatformClaim> {
     if platform == "darwin" {
         return Some(claim(Os::MacOs, Vec::new(), None));
     }
+    // PEP 730: `iphoneos`, `iphonesimulator`, or with the machine (`arm64-iphoneos`).
+    let (ios_arch, ios_sdk) = platform.rsplit_once('-').unwrap_or(("", platform));
+    if ios_sdk == "iphoneos" || ios_sdk == "iphonesimulator" {
+        let machines = Machine::from_arch_name(ios_arch).into_iter().collect();
+        return Some(claim(Os::Ios, machines, None));
+    }
     if let Some(windows) = parse_wheel_platform(platform).filter(|c| c.os == Os::Windows) {
         return Some(claim(Os::Windows, windows.machines, None));
     }
     let (arch, abi) = platform.split_once("-linux-")?;
-    let libc = libc_of_abi(abi)?;
-    Some(claim(
-        Os::Linux,
-        vec![Machine::from_arch_name(arch)?],
-        Some(libc),
-    ))
+    let machines = vec![Machine::from_arch_name(arch)?];
+    if abi.starts_with("android") {
+        return Some(claim(Os::Android, machines, Some(Libc::Bionic)));
+    }
+    Some(claim(Os::Linux, machines, Some(libc_of_abi(abi)?)))
 }
 
 /// The C library a GNU triplet's environment (`gnu`, `gnueabihf`, `musl`, `musleabihf`) is
@@ -236,10 +268,22 @@ mod tests {
             parse_wheel_platform("win32").unwrap().machines,
             [Machine::X86]
         );
+        let android = parse_wheel_platform("android_24_arm64_v8a").unwrap();
+        assert_eq!(
+            (android.os, android.machines, android.libc),
+            (Os::Android, vec![Machine::Aarch64], Some(Libc::Bionic))
+        );
+        let ios = parse_wheel_platform("ios_13_0_arm64_iphonesimulator").unwrap();
+        assert_eq!(
+            (ios.os, ios.machines, ios.floor),
+            (Os::Ios, vec![Machine::Aarch64], Some(Version::new(13, 0)))
+        );
         for unchecked in [
             "any",
             "macosx_10_4_fat",
-            "android_21_arm64_v8a",
+            "android_21_mips",
+            "linux_aarch64_x86_64",
+            "ios_13_0_arm64_appletvos",
             "manylinux_x_17_x86_64",
             "linux_sparc",
         ] {
@@ -265,7 +309,15 @@ mod tests {
         assert_eq!((darwin.os, darwin.machines.len()), (Os::MacOs, 0));
         let pyd = parse_suffix_platform("win_amd64").unwrap();
         assert_eq!((pyd.os, pyd.source), (Os::Windows, ClaimSource::FileName));
-        assert_eq!(parse_suffix_platform("aarch64-linux-android"), None);
+        let android = parse_suffix_platform("aarch64-linux-android").unwrap();
+        assert_eq!(
+            (android.os, android.libc),
+            (Os::Android, Some(Libc::Bionic))
+        );
+        assert_eq!(
+            parse_suffix_platform("arm64-iphonesimulator").unwrap().os,
+            Os::Ios
+        );
     }
 
     #[test]

@@ -1,9 +1,11 @@
 //! The terminal reporter: one line per input, then rustc-style diagnostics for findings.
 
 use std::io::{self, Write};
+use std::path::{Path, PathBuf};
 
 use crate::inspect::LookupOutcome;
 use crate::judge::{Finding, Severity};
+use crate::model::NothingToCheck;
 use crate::outcome::{Checked, Entry, RunOutcome, Status};
 use crate::stage::StageOutcome;
 
@@ -42,21 +44,146 @@ impl Paint {
 }
 
 /// The whole report: every entry, then the summary. A run that streams its output calls
-/// [`render_entry`] as each entry is done and [`render_summary`] at the end instead, which
-/// writes the same bytes.
+/// [`render_entry`] as each entry is done, [`Held::flush`] after the last and
+/// [`render_summary`] at the end instead, which writes the same bytes.
 pub fn render(out: &mut dyn Write, run: &RunOutcome, context: &Context) -> io::Result<()> {
+    let mut held = Held::default();
     for entry in &run.entries {
-        render_entry(out, entry, context)?;
+        render_entry(out, entry, context, &mut held)?;
     }
+    held.flush(out, context)?;
     render_summary(out, run, context)
 }
 
-/// One entry's lines (none for a passing one under `--quiet`).
-pub fn render_entry(out: &mut dyn Write, entry: &Entry, context: &Context) -> io::Result<()> {
+/// What the output holds back while one input's entries go by, to say once after them: the
+/// defects of a wheel that every module shares (its tags, its `WHEEL` file), and how many
+/// libraries it loads by path. Entries of one wheel come one after another.
+#[derive(Default)]
+pub struct Held {
+    wheel: Option<PathBuf>,
+    causes: Vec<SharedCause>,
+    loaded_by_path: usize,
+}
+
+/// One wheel defect and the modules it was found in.
+struct SharedCause {
+    finding: Finding,
+    modules: Vec<String>,
+}
+
+impl Held {
+    /// Holds `finding` back when it is a defect the entry's wheel shares; false when it is
+    /// the entry's own and is to be shown under it.
+    fn hold(&mut self, entry: &Entry, finding: &Finding) -> bool {
+        if finding.wheel_cause.is_none()
+            || entry.artifact.as_ref().and_then(|a| a.wheel()).is_none()
+        {
+            return false;
+        }
+        let module = entry
+            .artifact
+            .as_ref()
+            .map_or_else(String::new, |artifact| artifact.identity.name.clone());
+        let same = |held: &Finding| {
+            held.rule.id == finding.rule.id
+                && held.severity == finding.severity
+                && held.slice == finding.slice
+                && held.wheel_cause == finding.wheel_cause
+        };
+        match self.causes.iter_mut().find(|cause| same(&cause.finding)) {
+            Some(cause) => cause.modules.push(module),
+            None => self.causes.push(SharedCause {
+                finding: finding.clone(),
+                modules: vec![module],
+            }),
+        }
+        true
+    }
+
+    /// Writes what was held for the input that just ended.
+    pub fn flush(&mut self, out: &mut dyn Write, context: &Context) -> io::Result<()> {
+        let paint = Paint { on: context.color };
+        let place = self.wheel.take();
+        let shown = |path: &Option<PathBuf>| {
+            path.as_ref()
+                .map_or_else(String::new, |path| printable(path.display()))
+        };
+        for cause in std::mem::take(&mut self.causes) {
+            write_finding_head(out, &cause.finding, &paint)?;
+            writeln!(out, "  --> {}", shown(&place))?;
+            let others = &cause.modules[1..];
+            if !others.is_empty() {
+                let listed = if context.verbose {
+                    others.len()
+                } else {
+                    others.len().min(3)
+                };
+                let mut names: Vec<String> = others[..listed]
+                    .iter()
+                    .map(|name| format!("`{}`", printable(name)))
+                    .collect();
+                if others.len() > listed {
+                    names.push(format!("{} more (-v lists them)", others.len() - listed));
+                }
+                writeln!(
+                    out,
+                    "   = the same for {} more module{} of this wheel: {}",
+                    others.len(),
+                    plural(others.len()),
+                    crate::judge::join(&names)
+                )?;
+            }
+            if let Some(help) = &cause.finding.help {
+                writeln!(out, "   = {}: {}", paint.bold("help"), printable(help))?;
+            }
+        }
+        let count = std::mem::take(&mut self.loaded_by_path);
+        if count > 0 && !context.verbose {
+            let head = paint.severity(Severity::Note, "note");
+            let within = place
+                .as_ref()
+                .map_or_else(String::new, |p| format!(" in {}", shown(&Some(p.clone()))));
+            writeln!(
+                out,
+                "{head}: {count} {}{within} {} loaded by path (ctypes, cffi, uniffi), not imported: no hook, no C-API import, no libpython — nothing to check (-v lists {})",
+                if count == 1 { "library" } else { "libraries" },
+                if count == 1 { "is" } else { "are" },
+                if count == 1 { "it" } else { "them" },
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// One entry's lines (none for a passing one under `--quiet`). `held` carries what the
+/// entries of one wheel share, written when the next input starts.
+pub fn render_entry(
+    out: &mut dyn Write,
+    entry: &Entry,
+    context: &Context,
+    held: &mut Held,
+) -> io::Result<()> {
+    let wheel = entry
+        .artifact
+        .as_ref()
+        .and_then(|a| a.wheel())
+        .map(Path::to_path_buf);
+    if held.wheel != wheel {
+        held.flush(out, context)?;
+        held.wheel = wheel;
+    }
     if context.quiet && !matches!(entry.status, Status::Fail | Status::Error) {
         return Ok(());
     }
-    entry_lines(out, entry, &Paint { on: context.color })
+    if matches!(
+        entry.checked,
+        Checked::NothingToCheck(NothingToCheck::LoadedByPath)
+    ) && !context.verbose
+    {
+        held.loaded_by_path += 1;
+        return Ok(());
+    }
+    entry_lines(out, entry, &Paint { on: context.color }, held)
 }
 
 /// What follows the entries: the files not checked, and the totals.
@@ -154,7 +281,12 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-fn entry_lines(out: &mut dyn Write, entry: &Entry, paint: &Paint) -> io::Result<()> {
+fn entry_lines(
+    out: &mut dyn Write,
+    entry: &Entry,
+    paint: &Paint,
+    held: &mut Held,
+) -> io::Result<()> {
     let path = paint.bold(&printable(entry.path.display()));
     let judged = match &entry.checked {
         Checked::Judged(judged) => judged,
@@ -209,7 +341,9 @@ fn entry_lines(out: &mut dyn Write, entry: &Entry, paint: &Paint) -> io::Result<
         }
     }
     for finding in entry.findings() {
-        render_finding(out, entry, finding, paint)?;
+        if !held.hold(entry, finding) {
+            render_finding(out, entry, finding, paint)?;
+        }
     }
     Ok(())
 }
@@ -241,12 +375,8 @@ fn resolved_hook(entry: &Entry) -> Option<String> {
     })
 }
 
-fn render_finding(
-    out: &mut dyn Write,
-    entry: &Entry,
-    finding: &Finding,
-    paint: &Paint,
-) -> io::Result<()> {
+/// `error[PYI001 missing-module-hook]: <message>`.
+fn write_finding_head(out: &mut dyn Write, finding: &Finding, paint: &Paint) -> io::Result<()> {
     let head = format!(
         "{}[{} {}]",
         finding.severity.label(),
@@ -258,7 +388,16 @@ fn render_finding(
         "{}: {}",
         paint.severity(finding.severity, &head),
         printable(&finding.message)
-    )?;
+    )
+}
+
+fn render_finding(
+    out: &mut dyn Write,
+    entry: &Entry,
+    finding: &Finding,
+    paint: &Paint,
+) -> io::Result<()> {
+    write_finding_head(out, finding, paint)?;
     match finding.locations.first() {
         Some(location) => {
             let line = location.line.map(|l| format!(":{l}")).unwrap_or_default();

@@ -291,6 +291,8 @@ fn platform(claim: &PlatformClaim) -> PlatformJson<'_> {
             Os::Linux => "linux",
             Os::MacOs => "macos",
             Os::Windows => "windows",
+            Os::Android => "android",
+            Os::Ios => "ios",
         },
         machines: claim
             .machines
@@ -300,6 +302,7 @@ fn platform(claim: &PlatformClaim) -> PlatformJson<'_> {
         libc: claim.libc.map(|libc| match libc {
             Libc::Glibc => "glibc",
             Libc::Musl => "musl",
+            Libc::Bionic => "bionic",
         }),
         floor: claim
             .floor

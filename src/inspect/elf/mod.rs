@@ -9,6 +9,7 @@ mod dynamic;
 mod gnu_hash;
 mod header;
 mod imports;
+mod static_symbols;
 mod symbol;
 mod sysv_hash;
 
@@ -87,6 +88,21 @@ fn dynamic_tables<'a>(
 ) -> Result<(ObjectKind, Exports<'a>, Imports<'a>), InspectError> {
     let reader = header.reader(bytes);
     let program_headers = header.program_headers(&reader)?;
+    // The loader maps every `PT_LOAD` file image and reads `PT_DYNAMIC` from it; a file cut
+    // short of them is a damaged copy (reading there faults the process), never a module
+    // whose tables merely lack a hook.
+    for ph in &program_headers {
+        if (ph.p_type == PT_LOAD || ph.p_type == PT_DYNAMIC)
+            && ph.p_filesz > 0
+            && ph.p_offset.saturating_add(ph.p_filesz) > bytes.len() as u64
+        {
+            return Err(InspectError::Truncated(if ph.p_type == PT_DYNAMIC {
+                "the dynamic segment (PT_DYNAMIC)"
+            } else {
+                "a loadable segment (PT_LOAD)"
+            }));
+        }
+    }
     let space = AddressSpace::new(&program_headers);
     // glibc keeps the last PT_DYNAMIC it sees, and refuses one with no bytes in the file.
     let dynamic = program_headers
@@ -132,7 +148,12 @@ fn dynamic_tables<'a>(
     };
     Ok((
         kind,
-        Ok(Box::new(ElfExports { hash, symbols })),
+        Ok(Box::new(ElfExports {
+            hash,
+            symbols,
+            file: bytes,
+            header: *header,
+        })),
         Some(Box::new(imports)),
     ))
 }
@@ -203,6 +224,9 @@ enum HashTable<'a> {
 struct ElfExports<'a> {
     hash: HashTable<'a>,
     symbols: SymbolTable<'a>,
+    /// The whole file, for the evidence scan of `.symtab`.
+    file: &'a [u8],
+    header: ElfHeader,
 }
 
 impl HashTable<'_> {
@@ -288,6 +312,37 @@ impl ExportTable for ElfExports<'_> {
                 && !names.iter().any(|known| known == name)
             {
                 names.push(name.to_string());
+            }
+        }
+        Ok(names)
+    }
+
+    fn mentioned_with_prefixes(&self, prefixes: &[&str]) -> Result<Vec<String>, InspectError> {
+        // Every dynamic symbol, defined or not, hashed or not, then `.symtab`.
+        let mut names: Vec<String> = Vec::new();
+        let count = self
+            .hash
+            .symbol_count()?
+            .min(self.symbols.capacity() as u32);
+        for index in 0..count {
+            let entry = self.symbols.symbol(index)?;
+            let Ok(name) = std::str::from_utf8(self.symbols.name(&entry)?) else {
+                continue;
+            };
+            if prefixes.iter().any(|prefix| name.starts_with(prefix))
+                && !names.iter().any(|known| known == name)
+            {
+                names.push(name.to_string());
+            }
+        }
+        for name in static_symbols::names_with_prefixes(
+            self.file,
+            self.header.big_endian,
+            self.header.is_64,
+            prefixes,
+        ) {
+            if !names.contains(&name) {
+                names.push(name);
             }
         }
         Ok(names)

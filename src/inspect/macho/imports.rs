@@ -102,4 +102,41 @@ impl ImportTable for UndefinedSymbols<'_> {
         }
         Ok(imports)
     }
+
+    /// Every nlist entry, whatever its type (local, private extern, undefined, debug): the
+    /// evidence scan reads names, never binds them.
+    fn mentioned_with_prefixes(&self, prefixes: &[&str]) -> Result<Vec<String>, InspectError> {
+        let Some(symtab) = self.symtab else {
+            return Ok(Vec::new());
+        };
+        let entry_size = if self.is_64 {
+            NLIST_64_SIZE
+        } else {
+            NLIST_SIZE
+        };
+        let (stroff, strsize) = (u64::from(symtab.stroff), u64::from(symtab.strsize));
+        let mut names: Vec<String> = Vec::new();
+        for index in 0..symtab.nsyms {
+            let at = u64::from(symtab.symoff) + u64::from(index) * entry_size;
+            let n_strx = u64::from(self.image.u32(at, WHAT)?);
+            if n_strx >= strsize {
+                continue;
+            }
+            let name = self
+                .image
+                .c_str(stroff + n_strx, stroff + strsize, "string table entry")?;
+            let Some(c_name) = name
+                .strip_prefix(b"_")
+                .and_then(|c| std::str::from_utf8(c).ok())
+            else {
+                continue;
+            };
+            if prefixes.iter().any(|prefix| c_name.starts_with(prefix))
+                && !names.iter().any(|known| known == c_name)
+            {
+                names.push(c_name.to_string());
+            }
+        }
+        Ok(names)
+    }
 }

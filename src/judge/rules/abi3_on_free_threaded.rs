@@ -3,6 +3,7 @@
 
 use crate::inspect::InspectError;
 use crate::judge::{Facts, Finding, Rule, Severity};
+use crate::model::VersionSource;
 use crate::python::{PythonTargets, PythonVersion, describe_versions};
 
 pub static RULE: Rule = Rule {
@@ -68,17 +69,19 @@ pub fn check(facts: &Facts) -> Result<Vec<Finding>, InspectError> {
             describe_versions(&refuses)
         ));
     }
+    let cause = format!(
+        "is meant for free-threaded CPython {} ({}): {}.",
+        describe_versions(&free_threaded),
+        identity.python_source,
+        consequences.join("; "),
+    );
+    let of_the_wheel = identity.python_source == VersionSource::WheelTag;
     Ok(vec![
         Finding::new(
             &RULE,
-            format!(
-                "abi3 module `{}` is meant for free-threaded CPython {} ({}): {}.",
-                identity.name,
-                describe_versions(&free_threaded),
-                identity.python_source,
-                consequences.join("; "),
-            ),
+            format!("abi3 module `{}` {cause}", identity.name),
         )
+        .wheel_cause(of_the_wheel.then(|| format!("An abi3 module {cause}")))
         .help("Build a version-specific module for each free-threaded interpreter (`.cpython-313t-<platform>.so`), or an abi3t module for 3.15t and later."),
     ])
 }

@@ -26,13 +26,44 @@ pub fn check(facts: &Facts) -> Result<Vec<Finding>, InspectError> {
         .artifact
         .identity
         .platform
-        .for_os(Os::Linux)
+        .claims
+        .iter()
         .filter(|claim| claim.libc.is_some())
         .collect();
     if promised.is_empty() || claims::os_of(facts.format()) != Os::Linux {
         return Ok(Vec::new());
     }
+    let module = &facts.artifact.identity.name;
     let mut findings = Vec::new();
+    // The promises among themselves: a suffix naming musl in a manylinux wheel is wrong
+    // whatever the binary needs (one that needs no versioned libc symbol shows nothing else).
+    let mut by_libc: Vec<(Libc, Vec<&PlatformClaim>)> = Vec::new();
+    for claim in &promised {
+        let libc = claim.libc.unwrap_or(Libc::Glibc);
+        match by_libc.iter_mut().find(|(l, _)| *l == libc) {
+            Some((_, group)) => group.push(claim),
+            None => by_libc.push((libc, vec![claim])),
+        }
+    }
+    if by_libc.len() > 1 {
+        let parts: Vec<String> = by_libc
+            .iter()
+            .map(|(libc, group)| {
+                let (promises, several) = claims::describe(group);
+                format!("{promises} {} {libc}", claims::promise(several))
+            })
+            .collect();
+        findings.push(
+            Finding::new(
+                &RULE,
+                format!(
+                    "Module `{module}` has contradicting C library promises: {}. A module is built for one of them, and systems with the other cannot load it.",
+                    claims::join(&parts)
+                ),
+            )
+            .help("Build each wheel in its own container or for its own target (`*-linux-gnu` for manylinux, `*-linux-musl` for musllinux), so the suffix and the tag name the same C library."),
+        );
+    }
     for slice in facts.shared_libraries() {
         let Some(linked) = libc_of(slice)? else {
             continue;
@@ -40,31 +71,28 @@ pub fn check(facts: &Facts) -> Result<Vec<Finding>, InspectError> {
         let broken: Vec<&PlatformClaim> = promised
             .iter()
             .copied()
-            .filter(|claim| claim.libc.is_some_and(|libc| libc != linked))
+            .filter(|claim| claim.libc.is_some_and(|libc| !linked.contains(&libc)))
             .collect();
-        if broken.is_empty() {
+        let Some(wanted) = broken.first().and_then(|claim| claim.libc) else {
             continue;
-        }
+        };
         let (promises, several) = claims::describe(&broken);
-        let other = match linked {
-            Libc::Glibc => Libc::Musl,
-            Libc::Musl => Libc::Glibc,
+        let (name, evidence) = match linked {
+            [Libc::Glibc] => ("glibc", "`libc.so.6` / `GLIBC_` symbol versions"),
+            [Libc::Musl] => ("musl", "`libc.musl-*.so.1`"),
+            _ => ("musl or bionic", "`libc.so`"),
         };
-        let evidence = match linked {
-            Libc::Glibc => "`libc.so.6` / `GLIBC_` symbol versions",
-            Libc::Musl => "`libc.musl-*.so.1`",
-        };
+        let cause = format!(
+            "linked against {name} ({evidence}), but {promises} {} {wanted}: systems with {wanted} cannot load it.",
+            claims::promise(several),
+        );
         findings.push(
-            Finding::new(
-                &RULE,
-                format!(
-                    "Module `{}` is linked against {linked} ({evidence}), but {promises} {} {other}: systems with {other} cannot load it.",
-                    facts.artifact.identity.name,
-                    claims::promise(several),
-                ),
-            )
-            .help(format!("Build it against {other} (a {other} container or target), or tag it for {linked}."))
-            .slice(Some(slice.arch())),
+            Finding::new(&RULE, format!("Module `{module}` is {cause}"))
+                .help(format!(
+                    "Build it against {wanted} (a {wanted} container or target), or tag it for {name}."
+                ))
+                .slice(Some(slice.arch()))
+                .wheel_cause(claims::wheel_cause(facts, &broken, &cause)),
         );
     }
     Ok(findings)

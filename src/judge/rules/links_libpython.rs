@@ -2,6 +2,7 @@
 //! dependency, which the interpreter importing it already provides — or does not have at all.
 
 use crate::inspect::{BinaryFormat, InspectError};
+use crate::judge::cpython_imports::is_libpython;
 use crate::judge::{Facts, Finding, Rule, Severity};
 
 pub static RULE: Rule = Rule {
@@ -15,6 +16,8 @@ loader binds them to the interpreter that imports it. A module that also names \
 linked statically, such as the manylinux images' and Debian's `python3` — the import fails with \
 `libpython3.X.so.1.0: cannot open shared object file`; where another installation's copy is \
 found first, the module binds to that one. auditwheel refuses such wheels for manylinux.\n\n\
+Android and iOS are the exception: there the app embeds CPython as a library and every \
+module links it (PEP 738, PEP 730), so a module promised to either is left alone.\n\n\
 Rust: PyO3 links libpython unless it is told it builds an extension module. maturin tells it \
 (it sets `PYO3_BUILD_EXTENSION_MODULE`); for a plain `cargo build`, set that variable \
 (PyO3 0.29 reads it) or enable PyO3's `extension-module` feature (what older PyO3 needs; \
@@ -26,6 +29,15 @@ deprecated in 0.29). C: do not pass `-lpython3.X` \
 pub fn check(facts: &Facts) -> Result<Vec<Finding>, InspectError> {
     if facts.format() == BinaryFormat::Pe {
         // Every Windows module imports python3X.dll by name: PYI014 checks which one.
+        return Ok(Vec::new());
+    }
+    // Android and iOS modules link libpython by design (PEP 738, PEP 730).
+    let platform = &facts.artifact.identity.platform;
+    if platform
+        .claims
+        .iter()
+        .any(|claim| claim.os.links_libpython())
+    {
         return Ok(Vec::new());
     }
     let mut findings = Vec::new();
@@ -56,18 +68,9 @@ pub fn check(facts: &Facts) -> Result<Vec<Finding>, InspectError> {
     Ok(findings)
 }
 
-/// `libpython3.12.so.1.0`, `libpython3.13t.so`, `@rpath/libpython3.12.dylib`,
-/// `/Library/Frameworks/Python.framework/Versions/3.12/Python`.
-fn is_libpython(name: &str) -> bool {
-    let file = name.rsplit('/').next().unwrap_or(name);
-    file.strip_prefix("libpython")
-        .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
-        || name.contains("Python.framework/")
-}
-
 #[cfg(test)]
 mod tests {
-    use super::is_libpython;
+    use crate::judge::cpython_imports::is_libpython;
 
     #[test]
     fn libpython_in_every_spelling() {

@@ -16,5 +16,6 @@ pub mod module_name_typo;
 pub mod not_a_shared_library;
 pub mod platform_mismatch;
 pub mod unimportable_file_name;
+pub mod unknown_platform_tag;
 pub mod wheel_tags_disagree;
 pub mod wrong_python_dll;

@@ -55,23 +55,26 @@ pub fn check(facts: &Facts) -> Result<Vec<Finding>, InspectError> {
         return Ok(findings);
     }
 
-    let wrong_system: Vec<&PlatformClaim> = claims.iter().filter(|c| c.os != format_os).collect();
+    // Android's loader reads ELF as Linux's does, iOS's Mach-O as macOS's: the format decides.
+    let loads = |claim: &PlatformClaim| claim.os.format_name() == format_os.format_name();
+    let wrong_system: Vec<&PlatformClaim> = claims.iter().filter(|c| !loads(c)).collect();
     if !wrong_system.is_empty() {
         let (promises, several) = claims::describe(&wrong_system);
         let systems: Vec<String> = distinct(wrong_system.iter().map(|c| c.os.to_string()));
         let formats: Vec<String> =
             distinct(wrong_system.iter().map(|c| c.os.format_name().to_string()));
-        findings.push(Finding::new(
-            &RULE,
-            format!(
-                "Module `{module}` is {} {} file, but {promises} {} {}, whose loader reads only {} files: it cannot be imported there.",
-                article(facts.format()),
-                facts.format().describe(),
-                claims::promise(several),
-                claims::join(&systems),
-                claims::join(&formats),
-            ),
-        ));
+        let cause = format!(
+            "{} {} file, but {promises} {} {}, whose loader reads only {} files: it cannot be imported there.",
+            article(facts.format()),
+            facts.format().describe(),
+            claims::promise(several),
+            claims::join(&systems),
+            claims::join(&formats),
+        );
+        findings.push(
+            Finding::new(&RULE, format!("Module `{module}` is {cause}"))
+                .wheel_cause(claims::wheel_cause(facts, &wrong_system, &cause)),
+        );
     }
 
     let slices: Vec<(Option<Machine>, &str)> = facts
@@ -89,7 +92,7 @@ pub fn check(facts: &Facts) -> Result<Vec<Finding>, InspectError> {
     );
     // Group the promises by the machines they find missing, so repeated tags make one finding.
     let mut missing_by_claim: Vec<(Vec<Machine>, Vec<&PlatformClaim>)> = Vec::new();
-    for claim in claims.iter().filter(|c| c.os == format_os) {
+    for claim in claims.iter().filter(|c| loads(c)) {
         let missing: Vec<Machine> = claim
             .machines
             .iter()
@@ -116,14 +119,13 @@ pub fn check(facts: &Facts) -> Result<Vec<Finding>, InspectError> {
         } else {
             format!("has slices for {have} only")
         };
+        let cause = format!(
+            "{what}, but {promises} {} {wanted}: installed there, it cannot be loaded.",
+            claims::promise(several)
+        );
         findings.push(
-            Finding::new(
-                &RULE,
-                format!(
-                    "Module `{module}` {what}, but {promises} {} {wanted}: installed there, it cannot be loaded.",
-                    claims::promise(several)
-                ),
-            )
+            Finding::new(&RULE, format!("Module `{module}` {cause}"))
+            .wheel_cause(claims::wheel_cause(facts, &group, &cause))
             .help(format!(
                 "Build it for {wanted} (or tag it for {have}).{}",
                 if group.iter().any(|c| c.machines.len() > 1) {

@@ -30,18 +30,17 @@ pub fn check(facts: &Facts) -> Result<Vec<Finding>, InspectError> {
         }
         join(&quoted)
     };
+    let metadata = &disagreement.metadata_path;
     let mut parts = Vec::new();
     if !disagreement.only_in_name.is_empty() {
         parts.push(format!(
-            "the file name has {} that `{}` does not list",
+            "the file name has {} that `{metadata}` does not list",
             quote(&disagreement.only_in_name),
-            disagreement.metadata_path
         ));
     }
     if !disagreement.only_in_metadata.is_empty() {
         parts.push(format!(
-            "`{}` lists {} that the file name does not have",
-            disagreement.metadata_path,
+            "`{metadata}` lists {} that the file name does not have",
             quote(&disagreement.only_in_metadata)
         ));
     }
@@ -50,11 +49,30 @@ pub fn check(facts: &Facts) -> Result<Vec<Finding>, InspectError> {
         .wheel()
         .and_then(|wheel| wheel.file_name())
         .map_or_else(String::new, |name| name.to_string_lossy().into_owned());
-    Ok(vec![
-        Finding::new(
-            &RULE,
-            format!("Wheel `{wheel}` says two things about its tags: {}.", parts.join("; ")),
-        )
-        .help("Retag with `wheel tags` or `auditwheel repair`, which rewrite the file name and WHEEL together."),
-    ])
+    let mut findings = Vec::new();
+    if !disagreement.compressed.is_empty() {
+        let lines = disagreement.compressed.len();
+        let cause = format!(
+            "`{metadata}` writes {} as one compressed `Tag:` line{} ({}); expanded, {} the file name's set{}, but PEP 427 wants one expanded tag a line, and readers that trust the metadata (pex, maturin 1.8–1.9's own bug #2761) fail on it.",
+            if lines == 1 { "a tag set" } else { "tag sets" },
+            if lines == 1 { "" } else { "s" },
+            quote(&disagreement.compressed),
+            if lines == 1 { "it is" } else { "they are" },
+            if parts.is_empty() { "" } else { " in part" },
+        );
+        findings.push(
+            Finding::new(&RULE, format!("Wheel `{wheel}`: {cause}"))
+                .help("Rebuild with a maturin release that has the fix (#2762), or retag with `wheel tags`, which writes one tag a line.")
+                .wheel_cause(Some(cause)),
+        );
+    }
+    if !parts.is_empty() {
+        let cause = format!("says two things about its tags: {}.", parts.join("; "));
+        findings.push(
+            Finding::new(&RULE, format!("Wheel `{wheel}` {cause}"))
+                .help("Retag with `wheel tags` or `auditwheel repair`, which rewrite the file name and WHEEL together.")
+                .wheel_cause(Some(cause)),
+        );
+    }
+    Ok(findings)
 }
