@@ -364,7 +364,7 @@ fn check_member(archive: &mut OpenWheel<File>, member: &str, artifact: &Artifact
     if cut && let Err(source) = spill.set_len(size) {
         return spill_error(source);
     }
-    let judged = match spill.try_clone().map_err(|source| spill_error(source)) {
+    let judged = match spill.try_clone().map_err(&spill_error) {
         Ok(file) => match map_open_file(file, &artifact.path) {
             Ok(mapped) => checked(&mapped, &artifact.path, artifact),
             Err(error) => Checked::Error(error.into()),

@@ -76,7 +76,10 @@ const CASES: &[(&str, &[&str], i32, &[&str])] = &[
     ("pe/good_x86.pyd", &[], 0, &[]),
     ("pe/good_arm64.pyd", &[], 0, &[]),
     ("pe/forward.pyd", &[], 0, &["PYI006"]),
-    ("pe/noname.pyd", &[], 1, &["PYI001"]),
+    // Its only hook is ordinal-only and it imports nothing of CPython's: no trace of a
+    // module, so a library loaded by path; naming its Python claims it is one.
+    ("pe/noname.pyd", &[], 0, &[]),
+    ("pe/noname.pyd", &["--python", "3.12"], 1, &["PYI001"]),
     ("pe/unsorted.pyd", &[], 1, &["PYI001"]),
     ("pe/prog.exe", &[], 1, &["PYI003", "PYI005"]),
     // Naming

@@ -355,6 +355,7 @@ impl Sink<'_> {
                 identity.platform.claims.extend(wheel.claims);
                 identity.platform.any_platform = wheel.any_platform;
                 identity.platform.tag_disagreement = wheel.tag_disagreement;
+                identity.platform.unreadable = wheel.unreadable;
             }
             self.found.push(Found::Artifact(Box::new(Artifact {
                 path: path.join(&module.member),

@@ -2,7 +2,11 @@
 //! first, with each finding's help folded in `<details>`. GitHub accepts at most 1 MiB per
 //! step, so rows that would cross that are replaced by a count.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use crate::judge::{Finding, Severity};
 
 use crate::outcome::{Checked, Entry, RunOutcome, RunResult, Status};
 
@@ -47,9 +51,10 @@ pub fn render(run: &RunOutcome, context: &Context, max_bytes: usize) -> String {
     let footer_room = 200;
     let mut details = String::new();
     let mut left_out = 0;
+    let mut shared = shared_causes(run);
     for entry in ordered {
         let row = table_row(entry, context);
-        let detail = details_block(entry);
+        let detail = details_block(entry, &mut shared);
         if out.len() + row.len() + details.len() + detail.len() + footer_room > max_bytes {
             left_out += 1;
             continue;
@@ -95,7 +100,36 @@ fn table_row(entry: &Entry, context: &Context) -> String {
     )
 }
 
-fn details_block(entry: &Entry) -> String {
+/// A wheel's own defect: the wheel, and the finding's rule, severity, slice and cause.
+type CauseKey = (PathBuf, &'static str, Severity, Option<String>, String);
+
+fn cause_key(entry: &Entry, finding: &Finding) -> Option<CauseKey> {
+    let wheel = entry.artifact.as_ref()?.wheel()?.to_path_buf();
+    let cause = finding.wheel_cause.clone()?;
+    Some((
+        wheel,
+        finding.rule.id,
+        finding.severity,
+        finding.slice.clone(),
+        cause,
+    ))
+}
+
+/// How many modules share each wheel defect; a defect is detailed once, with the first of
+/// them, and then taken out.
+fn shared_causes(run: &RunOutcome) -> HashMap<CauseKey, usize> {
+    let mut counts = HashMap::new();
+    for entry in &run.entries {
+        for finding in entry.findings() {
+            if let Some(key) = cause_key(entry, finding) {
+                *counts.entry(key).or_insert(0) += 1;
+            }
+        }
+    }
+    counts
+}
+
+fn details_block(entry: &Entry, shared: &mut HashMap<CauseKey, usize>) -> String {
     let mut out = String::new();
     if let Checked::Error(error) = &entry.checked {
         let _ = write!(
@@ -105,9 +139,19 @@ fn details_block(entry: &Entry) -> String {
         );
     }
     for finding in entry.findings() {
+        let mut also = String::new();
+        if let Some(key) = cause_key(entry, finding) {
+            match shared.remove(&key) {
+                None => continue,
+                Some(count) if count > 1 => {
+                    also = format!(" (the same for {} more module(s) of this wheel)", count - 1);
+                }
+                Some(_) => {}
+            }
+        }
         let _ = write!(
             out,
-            "<details><summary>{} {} {}: {}</summary>\n\n{}\n\n{}\n\n</details>\n\n",
+            "<details><summary>{} {} {}: {}{also}</summary>\n\n{}\n\n{}\n\n</details>\n\n",
             finding.severity.label(),
             finding.rule.id,
             finding.rule.name,

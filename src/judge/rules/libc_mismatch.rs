@@ -35,39 +35,12 @@ pub fn check(facts: &Facts) -> Result<Vec<Finding>, InspectError> {
     }
     let module = &facts.artifact.identity.name;
     let mut findings = Vec::new();
-    // The promises among themselves: a suffix naming musl in a manylinux wheel is wrong
-    // whatever the binary needs (one that needs no versioned libc symbol shows nothing else).
-    let mut by_libc: Vec<(Libc, Vec<&PlatformClaim>)> = Vec::new();
-    for claim in &promised {
-        let libc = claim.libc.unwrap_or(Libc::Glibc);
-        match by_libc.iter_mut().find(|(l, _)| *l == libc) {
-            Some((_, group)) => group.push(claim),
-            None => by_libc.push((libc, vec![claim])),
-        }
-    }
-    if by_libc.len() > 1 {
-        let parts: Vec<String> = by_libc
-            .iter()
-            .map(|(libc, group)| {
-                let (promises, several) = claims::describe(group);
-                format!("{promises} {} {libc}", claims::promise(several))
-            })
-            .collect();
-        findings.push(
-            Finding::new(
-                &RULE,
-                format!(
-                    "Module `{module}` has contradicting C library promises: {}. A module is built for one of them, and systems with the other cannot load it.",
-                    claims::join(&parts)
-                ),
-            )
-            .help("Build each wheel in its own container or for its own target (`*-linux-gnu` for manylinux, `*-linux-musl` for musllinux), so the suffix and the tag name the same C library."),
-        );
-    }
+    let mut binary_names_a_libc = false;
     for slice in facts.shared_libraries() {
         let Some(linked) = libc_of(slice)? else {
             continue;
         };
+        binary_names_a_libc = true;
         let broken: Vec<&PlatformClaim> = promised
             .iter()
             .copied()
@@ -93,6 +66,35 @@ pub fn check(facts: &Facts) -> Result<Vec<Finding>, InspectError> {
                 ))
                 .slice(Some(slice.arch()))
                 .wheel_cause(claims::wheel_cause(facts, &broken, &cause)),
+        );
+    }
+    // The promises among themselves, when the binary names no C library to judge them by:
+    // a suffix naming musl in a manylinux wheel is wrong whatever the module needs.
+    let mut by_libc: Vec<(Libc, Vec<&PlatformClaim>)> = Vec::new();
+    for claim in &promised {
+        let libc = claim.libc.unwrap_or(Libc::Glibc);
+        match by_libc.iter_mut().find(|(l, _)| *l == libc) {
+            Some((_, group)) => group.push(claim),
+            None => by_libc.push((libc, vec![claim])),
+        }
+    }
+    if by_libc.len() > 1 && !binary_names_a_libc {
+        let parts: Vec<String> = by_libc
+            .iter()
+            .map(|(libc, group)| {
+                let (promises, several) = claims::describe(group);
+                format!("{promises} {} {libc}", claims::promise(several))
+            })
+            .collect();
+        findings.push(
+            Finding::new(
+                &RULE,
+                format!(
+                    "Module `{module}` has contradicting C library promises: {}. A module is built for one of them, and systems with the other cannot load it.",
+                    claims::join(&parts)
+                ),
+            )
+            .help("Build each wheel in its own container or for its own target (`*-linux-gnu` for manylinux, `*-linux-musl` for musllinux), so the suffix and the tag name the same C library."),
         );
     }
     Ok(findings)
