@@ -53,7 +53,7 @@ pub fn check(facts: &Facts) -> Result<Vec<Finding>, InspectError> {
     if !disagreement.compressed.is_empty() {
         let lines = disagreement.compressed.len();
         let cause = format!(
-            "`{metadata}` writes {} as one compressed `Tag:` line{} ({}); expanded, {} the file name's set{}, but PEP 427 wants one expanded tag a line, and readers that trust the metadata (pex, maturin 1.8–1.9's own bug #2761) fail on it.",
+            "`{metadata}` writes {} as one compressed `Tag:` line{} ({}); expanded, {} the file name's set{}, but PEP 427 wants one expanded tag a line, and readers that trust the metadata fail on it (pex did: maturin#2761).",
             if lines == 1 { "a tag set" } else { "tag sets" },
             if lines == 1 { "" } else { "s" },
             quote(&disagreement.compressed),
