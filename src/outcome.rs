@@ -7,42 +7,13 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use clap::ValueEnum;
-
 use crate::error::{CheckError, exit};
 use crate::hook::{HookNames, ModuleNameError};
 use crate::inspect::{BinaryFormat, SliceSummary};
+pub use crate::judge::FailOn;
 use crate::judge::{Finding, Severity};
 use crate::model::{Artifact, NothingToCheck, Unchecked};
 use crate::stage::StageOutcome;
-
-/// Which findings fail the run (`--fail-on`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
-pub enum FailOn {
-    #[default]
-    Error,
-    Warning,
-    Never,
-}
-
-impl FailOn {
-    /// Whether a finding of `severity` fails the artifact under this policy.
-    pub fn fails(self, severity: Severity) -> bool {
-        match self {
-            FailOn::Error => severity >= Severity::Error,
-            FailOn::Warning => severity >= Severity::Warning,
-            FailOn::Never => false,
-        }
-    }
-
-    pub fn id(self) -> &'static str {
-        match self {
-            FailOn::Error => "error",
-            FailOn::Warning => "warning",
-            FailOn::Never => "never",
-        }
-    }
-}
 
 /// What the rules made of a binary.
 #[derive(Debug)]

@@ -7,9 +7,9 @@ use clap::ValueEnum;
 use toml::{Table, Value};
 
 use super::ConfigError;
+use crate::judge::FailOn;
 use crate::judge::Severity;
 use crate::near_miss::suggest;
-use crate::outcome::FailOn;
 use crate::python::PythonVersion;
 use crate::stage::StageMode;
 

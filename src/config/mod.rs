@@ -13,9 +13,9 @@ use thiserror::Error;
 
 pub use file::{FileConfig, KEYS, TABLE};
 
+use crate::judge::FailOn;
 use crate::judge::policy::{PathIgnore, PathIgnores, PolicySource, RuleList};
 use crate::judge::{Policy, Rule, UnknownRule, lookup_rule};
-use crate::outcome::FailOn;
 use crate::python::PythonVersion;
 use crate::stage::StageMode;
 

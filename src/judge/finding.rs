@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use clap::ValueEnum;
+
 use super::policy::Suppression;
 
 pub use crate::model::Location;
@@ -20,6 +22,35 @@ impl Severity {
             Severity::Note => "note",
             Severity::Warning => "warning",
             Severity::Error => "error",
+        }
+    }
+}
+
+/// Which findings fail the run (`--fail-on`): vocabulary of severities, kept beside them so
+/// that configuration and the run's outcome both read it from here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum FailOn {
+    #[default]
+    Error,
+    Warning,
+    Never,
+}
+
+impl FailOn {
+    /// Whether a finding of `severity` fails the artifact under this policy.
+    pub fn fails(self, severity: Severity) -> bool {
+        match self {
+            FailOn::Error => severity >= Severity::Error,
+            FailOn::Warning => severity >= Severity::Warning,
+            FailOn::Never => false,
+        }
+    }
+
+    pub fn id(self) -> &'static str {
+        match self {
+            FailOn::Error => "error",
+            FailOn::Warning => "warning",
+            FailOn::Never => "never",
         }
     }
 }

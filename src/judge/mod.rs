@@ -14,7 +14,7 @@ pub mod rules;
 
 pub use claims::join;
 pub use facts::{Facts, HookLookups};
-pub use finding::{Finding, Location, Rule, Severity};
+pub use finding::{FailOn, Finding, Location, Rule, Severity};
 pub use policy::{Policy, Suppression};
 pub use role::{Evidence, Role, role};
 

@@ -24,14 +24,15 @@
 #     define module export function" or "undefined symbol": those are what pyinit-check
 #     promises cannot happen. Other errors (a missing Python dependency) are counted.
 #
-# Wheels are fetched once with `pip download` into the same cache as pypi_wheels.sh and
-# their sha256 verified (a mismatch fails that wheel). If a pinned wheel is missing from the
+# Wheels are fetched once with `pip download` into the cache of pypi_wheels.sh (in its
+# folder `real_wheels/`, about 470 MB) and their sha256 verified (a mismatch fails that wheel). If a pinned wheel is missing from the
 # cache and PyPI cannot be reached, the script stops with an error (exit 2): it never skips.
 #
 # Usage: tests/e2e/real_wheels.sh [--fetch-only]
 # Env: PYINIT_CHECK      the binary to test (default: `cargo build --release` in the repo
 #                        root, then target/release/pyinit-check)
-#      PYPI_WHEEL_CACHE  download cache (default ${XDG_CACHE_HOME:-$HOME/.cache}/pyinit-check-wheels)
+#      PYPI_WHEEL_CACHE  download cache (default ${XDG_CACHE_HOME:-$HOME/.cache}/pyinit-check-wheels);
+#                        the wheels go into its folder real_wheels/
 #      PYTHON            interpreter used for pip and the helper (default python3)
 #      PYENV_ROOT        where the CPython interpreters for the imports live (default ~/.pyenv)
 #      REAL_WHEELS_KEEP  a directory to keep pyinit-check's JSON report and the import
@@ -66,7 +67,10 @@ EOF
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 python="${PYTHON:-python3}"
-cache="${PYPI_WHEEL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pyinit-check-wheels}"
+# The same cache as pypi_wheels.sh, in a folder of its own: pypi_wheels.sh checks every
+# `$cache/*.whl` and wants no finding at all, which this corpus (real defects included) would
+# break.
+cache="${PYPI_WHEEL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pyinit-check-wheels}/real_wheels"
 list="$here/real_wheels.txt"
 jobs="${REAL_WHEELS_JOBS:-2}"
 fetch_only=no
