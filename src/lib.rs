@@ -14,6 +14,7 @@ pub mod error;
 pub mod hook;
 pub mod inspect;
 pub mod judge;
+pub mod libraries;
 pub mod map;
 pub mod model;
 pub mod near_miss;

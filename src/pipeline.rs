@@ -17,9 +17,9 @@ use crate::discover::{Discovery, Found};
 use crate::error::CheckError;
 use crate::hook::{hook_names, loader_hook_names};
 use crate::inspect::{self, InspectError};
-use crate::judge::{self, Facts, Policy, judge};
+use crate::judge::{self, Facts, Policy};
 use crate::map::{map_file, map_open_file};
-use crate::model::{Artifact, ByteSource, CargoOutput, NameSource, NothingToCheck};
+use crate::model::{Artifact, ArtifactKind, ByteSource, CargoOutput, NameSource, NothingToCheck};
 use crate::outcome::{Checked, Entry, FailOn, Judged, RunOutcome};
 use crate::stage::{Recovery, STAGING_DIR, StageMode, StageOutcome, StageRequest, stage};
 
@@ -419,19 +419,27 @@ fn checked(bytes: &[u8], path: &Path, artifact: &Artifact) -> Checked {
         hooks: &hooks,
         binary: &binary,
     };
-    match judge::role(&facts) {
-        Ok(judge::Role::LoadedByPath) => {
-            return Checked::NothingToCheck(NothingToCheck::LoadedByPath);
-        }
-        Ok(judge::Role::Module(_)) => {}
-        Err(source) => return inspect_error(source),
-    }
-    let findings = match judge(&facts) {
+    // A module unless evidence says it is a library loaded by path; a library found as one
+    // (vendored) is judged as one.
+    let kind = match artifact.kind {
+        ArtifactKind::Library => ArtifactKind::Library,
+        ArtifactKind::Module => match judge::role(&facts) {
+            Ok(judge::Role::LoadedByPath) => ArtifactKind::Library,
+            Ok(judge::Role::Module(_)) => ArtifactKind::Module,
+            Err(source) => return inspect_error(source),
+        },
+    };
+    let findings = match judge::judge_as(&facts, kind) {
         Ok(findings) => findings,
         Err(source) => return inspect_error(source),
     };
+    // Loaded by path with everything it needs at hand: nothing to check as a module.
+    if artifact.kind == ArtifactKind::Module && kind == ArtifactKind::Library && findings.is_empty()
+    {
+        return Checked::NothingToCheck(NothingToCheck::LoadedByPath);
+    }
     // The report shows the module's own hooks in every slice, whatever the rules asked.
-    if let Ok(names) = &hooks {
+    if let (ArtifactKind::Module, Ok(names)) = (kind, &hooks) {
         for slice in &binary.slices {
             for symbol in [&names.init, &names.mod_export] {
                 if let Err(source) = slice.lookup(symbol) {

@@ -319,6 +319,8 @@ fn sarif_points_cargo_findings_at_the_source_lines() {
                 location: at("pyproject.toml", 4, "[tool.maturin] module_name"),
             }],
         }),
+        kind: pyinit_check::model::ArtifactKind::Module,
+        placement: None,
     };
     let outcome = support::outcome_of(artifact);
     let sarif = document(&outcome, root, None);

@@ -18,6 +18,9 @@ pub enum Classification {
     Module(ModuleFileName),
     /// Looks like a module, but no import reaches it.
     NotChecked(UncheckedReason),
+    /// A shared library that is no module: vendored (`numpy.libs/`, `.dylibs/`) or named as
+    /// no module is (`libfoo.so.5`, `foo.dylib`, `foo.dll`). Modules and packages load it.
+    Library,
     /// Not a module file at all (sources, data, `libfoo.so.5`).
     Ignored,
 }
@@ -32,27 +35,36 @@ pub fn classify(dirs: &[&str], file_name: &str) -> Classification {
 /// directory, not once per file.
 pub fn classify_in(reach: &Option<UncheckedReason>, file_name: &str) -> Classification {
     let parsed = parse_module_file_name(file_name);
-    if parsed.is_none() && !ends_like_a_module(file_name) {
+    let library = is_shared_library_name(file_name);
+    if parsed.is_none() && !library {
         return Classification::Ignored;
     }
-    if let Some(reason) = reach {
-        return Classification::NotChecked(reason.clone());
-    }
-    match parsed {
-        Some(parsed) => Classification::Module(parsed),
-        None => Classification::NotChecked(UncheckedReason::InvalidModuleName),
+    match (reach, parsed) {
+        (Some(UncheckedReason::VendoredLibraries { .. }), _) if library => Classification::Library,
+        (Some(reason), Some(_)) => Classification::NotChecked(reason.clone()),
+        (_, None) if library => Classification::Library,
+        (Some(reason), None) => Classification::NotChecked(reason.clone()),
+        (None, Some(parsed)) => Classification::Module(parsed),
+        (None, None) => Classification::NotChecked(UncheckedReason::InvalidModuleName),
     }
 }
 
-/// `.so` and `.pyd` are the endings CPython's suffixes share; a file so named that no suffix
-/// matches (`libfoo-1a2b.so`) is still worth listing as not checked.
-fn ends_like_a_module(file_name: &str) -> bool {
-    let ends_with = |suffix: &str| {
-        file_name.len() >= suffix.len()
-            && file_name.as_bytes()[file_name.len() - suffix.len()..]
-                .eq_ignore_ascii_case(suffix.as_bytes())
-    };
-    ends_with(".so") || ends_with(".pyd")
+/// Names shared libraries are given: `.so` and versioned `.so.5.0.0` (ELF), `.dylib` (Mach-O),
+/// `.dll` and `.pyd` (PE).
+pub fn is_shared_library_name(file_name: &str) -> bool {
+    let lower = file_name.to_ascii_lowercase();
+    if [".so", ".dylib", ".dll", ".pyd"]
+        .iter()
+        .any(|ending| lower.ends_with(ending))
+    {
+        return true;
+    }
+    // `libfoo.so.5`, `libgfortran-040039e1.so.5.0.0`.
+    lower.split_once(".so.").is_some_and(|(_, version)| {
+        version
+            .split('.')
+            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()))
+    })
 }
 
 /// `None` when some import root reaches the directory `dirs` ends in; else why not, naming
@@ -106,6 +118,7 @@ mod tests {
             Classification::Module(_) => None,
             Classification::NotChecked(reason) => Some(reason),
             Classification::Ignored => panic!("{path} ignored"),
+            Classification::Library => panic!("{path} is a library"),
         }
     }
 
@@ -128,31 +141,29 @@ mod tests {
     #[test]
     fn vendored_and_non_package_directories_are_listed_with_their_reason() {
         assert_eq!(
-            reason("scan/site-packages/numpy.libs/libopenblas-1a2b.so"),
-            Some(UncheckedReason::VendoredLibraries {
-                folder: "numpy.libs".into()
-            })
-        );
-        assert_eq!(
-            reason("scan/pkg/.dylibs/libz.so"),
-            Some(UncheckedReason::VendoredLibraries {
-                folder: ".dylibs".into()
-            })
-        );
-        assert_eq!(
             reason("scan/wheels-linux/_core.abi3.so"),
             Some(UncheckedReason::NotImportable {
                 folder: "wheels-linux".into()
             })
         );
-        assert_eq!(
-            reason("scan/pkg/libfoo-1a2b.so"),
-            Some(UncheckedReason::InvalidModuleName)
-        );
-        assert_eq!(
-            classify(&["scan", "pkg"], "libfoo.so.5"),
-            Classification::Ignored
-        );
         assert_eq!(classify(&["scan"], "notes.txt"), Classification::Ignored);
+    }
+
+    #[test]
+    fn shared_libraries_that_are_no_modules_are_libraries_to_check() {
+        for (dirs, file) in [
+            (&["scan", "site-packages", "numpy.libs"][..], "libopenblas-1a2b.so"),
+            (&["scan", "pkg", ".dylibs"][..], "libz.so"),
+            // A module-named file in a vendored folder is no module there.
+            (&["scan", "pkg", ".dylibs"][..], "_core.abi3.so"),
+            (&["scan", "pkg"][..], "libfoo-1a2b.so"),
+            (&["scan", "pkg"][..], "libfoo.so.5"),
+            (&["scan", "pkg"][..], "libgfortran-040039e1.so.5.0.0"),
+            (&["scan", "pkg"][..], "libz.1.dylib"),
+            (&["scan", "numpy.libs"][..], "msvcp140-a4c2.dll"),
+        ] {
+            assert_eq!(classify(dirs, file), Classification::Library, "{file}");
+        }
+        assert_eq!(classify(&["scan"], "libfoo.so.txt"), Classification::Ignored);
     }
 }

@@ -18,6 +18,7 @@ use std::collections::HashMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 pub use error::DiscoverError;
 pub use file_name::{ModuleFileName, guess_module_of_unimportable, parse_module_file_name};
@@ -26,7 +27,8 @@ pub use identity::{IdentityOptions, identify};
 use wheel_tags::{platform_claims, wheel_tags};
 
 use crate::model::{
-    Artifact, ByteSource, CargoOutput, NothingToCheck, Origin, Unchecked, UncheckedReason,
+    Artifact, ArtifactKind, ByteSource, CargoOutput, Neighbourhood, NothingToCheck, Origin,
+    Placement, Unchecked, UncheckedReason,
 };
 use crate::platform::{PlatformClaim, parse_target_triple};
 use cargo::{CargoPlace, CargoQuery, ProjectIndex, ProjectOutput};
@@ -268,7 +270,57 @@ impl Sink<'_> {
             bytes,
             identity: identify(&file_name, parsed, None, self.identity),
             crate_context: None,
+            kind: ArtifactKind::Module,
+            placement: None,
         })));
+    }
+
+    /// A shared library found by a scan: checked as what modules and packages load.
+    pub(crate) fn library(&mut self, path: &Path, metadata: &fs::Metadata) {
+        if !self.first_time(path, FileKey::from_metadata(metadata), None) {
+            return;
+        }
+        let file_name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        self.found.push(Found::Artifact(Box::new(Artifact {
+            path: path.to_path_buf(),
+            origin: Origin::DirectoryScan,
+            bytes: ByteSource::File(path.to_path_buf()),
+            identity: identify(&file_name, None, None, self.identity),
+            crate_context: None,
+            kind: ArtifactKind::Library,
+            placement: None,
+        })));
+    }
+
+    /// Places the files a scan of `root` found since `first` among its shared libraries.
+    pub(crate) fn place_found_since(
+        &mut self,
+        first: usize,
+        root: &Path,
+        neighbourhood: &Arc<Neighbourhood>,
+    ) {
+        for found in &mut self.found[first..] {
+            let Found::Artifact(artifact) = found else {
+                continue;
+            };
+            if artifact.placement.is_some() || !matches!(artifact.bytes, ByteSource::File(_)) {
+                continue;
+            }
+            let Ok(relative) = artifact.path.strip_prefix(root) else {
+                continue;
+            };
+            let at: Vec<String> = relative
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            artifact.placement = Some(Placement {
+                at: at.join("/"),
+                neighbourhood: Arc::clone(neighbourhood),
+            });
+        }
     }
 
     fn place_of(&mut self, file: &Path) -> Option<CargoPlace> {
@@ -335,37 +387,59 @@ impl Sink<'_> {
                 reason,
             });
         }
-        if listing.modules.is_empty() {
+        if listing.modules.is_empty() && listing.libraries.is_empty() {
             self.found.push(Found::NothingToCheck {
                 path: path.to_path_buf(),
                 reason: NothingToCheck::NoModulesInWheel,
             });
         }
         let tags = wheel_tags(path);
-        for module in listing.modules {
-            if !self.first_time(path, key, Some(&module.member)) {
+        let claims = tags
+            .as_ref()
+            .map(|tags| platform_claims(tags, listing.metadata_tags.as_ref()));
+        let neighbourhood = Arc::new(listing.neighbourhood);
+        let members = listing
+            .modules
+            .into_iter()
+            .map(|module| (module.member, Some(module.file_name)))
+            .chain(listing.libraries.into_iter().map(|member| (member, None)));
+        for (member, module) in members {
+            if !self.first_time(path, key, Some(&member)) {
                 continue;
             }
-            let file_name = module.member.rsplit('/').next().unwrap_or(&module.member);
-            let member_targets = module.file_name.python.clone();
-            let mut identity = identify(file_name, Some(module.file_name), None, self.identity);
-            if let Some(tags) = &tags {
-                apply_wheel_tags(&mut identity, &member_targets, tags);
-                let wheel = platform_claims(tags, listing.metadata_tags.as_ref());
-                identity.platform.claims.extend(wheel.claims);
+            let file_name = member.rsplit('/').next().unwrap_or(&member);
+            let kind = match module {
+                Some(_) => ArtifactKind::Module,
+                None => ArtifactKind::Library,
+            };
+            let member_targets = module.as_ref().map(|m| m.python.clone());
+            let mut identity = identify(file_name, module, None, self.identity);
+            if let (Some(tags), Some(wheel)) = (&tags, &claims) {
+                if let Some(member_targets) = &member_targets {
+                    apply_wheel_tags(&mut identity, member_targets, tags);
+                }
+                identity
+                    .platform
+                    .claims
+                    .extend(wheel.claims.iter().cloned());
                 identity.platform.any_platform = wheel.any_platform;
-                identity.platform.tag_disagreement = wheel.tag_disagreement;
-                identity.platform.unreadable = wheel.unreadable;
+                identity.platform.tag_disagreement = wheel.tag_disagreement.clone();
+                identity.platform.unreadable = wheel.unreadable.clone();
             }
             self.found.push(Found::Artifact(Box::new(Artifact {
-                path: path.join(&module.member),
+                path: path.join(&member),
                 origin,
                 identity,
+                placement: Some(Placement {
+                    at: wheel::installed_path(&member).to_string(),
+                    neighbourhood: Arc::clone(&neighbourhood),
+                }),
                 bytes: ByteSource::WheelMember {
                     wheel: path.to_path_buf(),
-                    member: module.member,
+                    member,
                 },
                 crate_context: None,
+                kind,
             })));
         }
     }
@@ -419,6 +493,8 @@ impl Sink<'_> {
             origin,
             identity,
             crate_context: Some(output.crate_context()),
+            kind: ArtifactKind::Module,
+            placement: None,
             bytes: if !staged {
                 ByteSource::File(output.path)
             } else {

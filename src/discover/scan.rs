@@ -10,11 +10,12 @@ use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::Path;
+use std::sync::Arc;
 
-use super::importable::{Classification, classify, classify_in, reach};
+use super::importable::{Classification, classify, classify_in, is_shared_library_name, reach};
 use super::wheel::is_wheel;
 use super::{DiscoverError, FileKey, Sink};
-use crate::model::{Origin, Unchecked, UncheckedReason};
+use crate::model::{Neighbourhood, Origin, Unchecked, UncheckedReason};
 
 /// Walks `root`, sending what it finds to `sink`. Returns how many modules and wheels it
 /// found, so an empty directory can be told apart.
@@ -23,16 +24,40 @@ pub fn scan_directory(root: &Path, sink: &mut Sink<'_>) -> usize {
         .ok()
         .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
         .unwrap_or_default();
+    let first = sink.found.len();
     let mut walk = Walk {
         sink,
         walked: HashSet::new(),
         found: 0,
+        neighbourhood: Neighbourhood::default(),
+        delvewheel_dirs: Vec::new(),
     };
     let mut dirs = vec![root_name];
     let mut ancestors = Vec::new();
     let key = FileKey::of(root).ok();
     walk.directory(root, key, &mut dirs, &mut ancestors);
-    walk.found
+    let found = walk.found;
+    let mut neighbourhood = walk.neighbourhood;
+    // An installed delvewheel-repaired distribution: its `.libs` folders beside it are on
+    // the DLL search path (its patched `__init__.py` adds them).
+    for dir in &walk.delvewheel_dirs {
+        let folders: Vec<String> = neighbourhood
+            .files
+            .iter()
+            .filter_map(|file| file.rsplit_once('/').map(|(folder, _)| folder))
+            .filter(|folder| {
+                folder.ends_with(".libs")
+                    && folder.rsplit_once('/').map_or("", |(parent, _)| parent) == dir.as_str()
+            })
+            .map(str::to_owned)
+            .collect();
+        neighbourhood.dll_directories.extend(folders);
+    }
+    neighbourhood.dll_directories.sort();
+    neighbourhood.dll_directories.dedup();
+    let neighbourhood = Arc::new(neighbourhood);
+    walk.sink.place_found_since(first, root, &neighbourhood);
+    found
 }
 
 /// What cargo keeps beside the outputs it uplifts into a profile directory.
@@ -48,6 +73,10 @@ struct Walk<'s, 'a> {
     /// Directories already walked, by device and inode.
     walked: HashSet<FileKey>,
     found: usize,
+    /// The shared libraries of the tree, for resolving what each artifact needs.
+    neighbourhood: Neighbourhood,
+    /// Directories (relative) holding a `*.dist-info/DELVEWHEEL` record.
+    delvewheel_dirs: Vec<String>,
 }
 
 impl Walk<'_, '_> {
@@ -97,6 +126,18 @@ impl Walk<'_, '_> {
                 self.directory(&path, child, names, ancestors);
                 names.pop();
                 continue;
+            }
+            let relative = || {
+                let mut parts: Vec<&str> = names[1..].iter().map(String::as_str).collect();
+                parts.push(&name);
+                parts.join("/")
+            };
+            if name == "DELVEWHEEL" && names.last().is_some_and(|d| d.ends_with(".dist-info")) {
+                self.delvewheel_dirs
+                    .push(names[1..names.len() - 1].join("/"));
+            }
+            if is_shared_library_name(&name) {
+                self.neighbourhood.files.insert(relative());
             }
             let is_link = file_type.is_none_or(|t| t.is_symlink());
             let classification = if is_wheel(&path) {
@@ -153,6 +194,10 @@ impl Walk<'_, '_> {
                     self.found += 1;
                     self.sink
                         .file(&path, &metadata, Origin::DirectoryScan, Some(parsed));
+                }
+                Some(Classification::Library) => {
+                    self.found += 1;
+                    self.sink.library(&path, &metadata);
                 }
             }
         }

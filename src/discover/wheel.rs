@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 use thiserror::Error;
 
 use super::file_name::ModuleFileName;
-use super::importable::{Classification, classify};
-use crate::model::UncheckedReason;
+use super::importable::{Classification, classify, is_shared_library_name};
+use crate::model::{Neighbourhood, UncheckedReason};
 
 /// The most a single member may inflate to. Real extension modules are megabytes; a debug
 /// build may be a few hundred.
@@ -58,6 +58,10 @@ pub fn is_wheel(path: &Path) -> bool {
 #[derive(Debug, Clone, Default)]
 pub struct WheelListing {
     pub modules: Vec<WheelModule>,
+    /// Shared libraries that are no modules: vendored ones, and those beside the modules.
+    pub libraries: Vec<String>,
+    /// What a loader could find in the installed wheel, for resolving what each needs.
+    pub neighbourhood: Neighbourhood,
     pub not_checked: Vec<(String, UncheckedReason)>,
     /// The `Tag:` lines of the wheel's `<name>.dist-info/WHEEL`, with that file's path; `None`
     /// when the wheel has no (readable) `WHEEL` file.
@@ -87,6 +91,7 @@ pub fn wheel_modules_in(reader: impl Read + Seek, path: &Path) -> Result<WheelLi
     }
     let mut listing = WheelListing::default();
     let mut metadata = None;
+    let mut delvewheel = false;
     for member in archive.file_names() {
         let member = member.map_err(|e| WheelError::NotZip {
             path: path.to_path_buf(),
@@ -95,11 +100,21 @@ pub fn wheel_modules_in(reader: impl Read + Seek, path: &Path) -> Result<WheelLi
         if is_wheel_metadata(&member) && metadata.is_none() {
             metadata = Some(member.to_string());
         }
+        if is_shared_library_name(&member) {
+            listing
+                .neighbourhood
+                .files
+                .insert(installed_path(&member).to_string());
+        }
+        if is_delvewheel_record(&member) {
+            delvewheel = true;
+        }
         match classify_member(&member) {
             Classification::Module(file_name) => listing.modules.push(WheelModule {
                 member: member.into_owned(),
                 file_name,
             }),
+            Classification::Library => listing.libraries.push(member.into_owned()),
             Classification::NotChecked(reason) => {
                 listing.not_checked.push((member.into_owned(), reason));
             }
@@ -108,6 +123,21 @@ pub fn wheel_modules_in(reader: impl Read + Seek, path: &Path) -> Result<WheelLi
     }
     listing.modules.sort_by(|a, b| a.member.cmp(&b.member));
     listing.modules.dedup_by(|a, b| a.member == b.member);
+    listing.libraries.sort();
+    listing.libraries.dedup();
+    if delvewheel {
+        // delvewheel's patch of the package's `__init__.py` calls `os.add_dll_directory` on
+        // the top-level `<dist>.libs` folder it vendored the DLLs into.
+        let folders = listing
+            .neighbourhood
+            .files
+            .iter()
+            .filter_map(|file| file.split_once('/').map(|(dir, _)| dir))
+            .filter(|dir| dir.ends_with(".libs"))
+            .map(str::to_owned);
+        listing.neighbourhood.dll_directories = folders.collect();
+        listing.neighbourhood.dll_directories.dedup();
+    }
     listing.not_checked.sort_by(|a, b| a.0.cmp(&b.0));
     listing.not_checked.dedup_by(|a, b| a.0 == b.0);
     listing.metadata_tags = metadata.and_then(|member| {
@@ -115,6 +145,24 @@ pub fn wheel_modules_in(reader: impl Read + Seek, path: &Path) -> Result<WheelLi
         Some((member, tags))
     });
     Ok(listing)
+}
+
+/// Where a member lands in site-packages: `<name>.data/platlib/` and `purelib/` are merged
+/// into it by the installer; everything else is where the archive has it.
+pub fn installed_path(member: &str) -> &str {
+    let mut parts = member.splitn(3, '/');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(data), Some("platlib" | "purelib"), Some(rest)) if data.ends_with(".data") => rest,
+        _ => member,
+    }
+}
+
+/// `<name>-<version>.dist-info/DELVEWHEEL`: delvewheel repaired the wheel and patched its
+/// package to add the `.libs` folder to the DLL search path.
+fn is_delvewheel_record(member: &str) -> bool {
+    member
+        .strip_suffix("/DELVEWHEEL")
+        .is_some_and(|dir| dir.ends_with(".dist-info") && !dir.contains('/'))
 }
 
 /// `<name>-<version>.dist-info/WHEEL` at the archive's top level.

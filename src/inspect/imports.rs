@@ -49,3 +49,23 @@ pub struct NeededLibrary {
     /// Mach-O `LC_LOAD_WEAK_DYLIB`: the image loads without it.
     pub weak: bool,
 }
+
+/// Where a search path comes from: glibc treats `DT_RPATH` and `DT_RUNPATH` differently,
+/// dyld has `LC_RPATH`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SearchPathKind {
+    /// ELF `DT_RPATH`: searched first, and only when the object has no `DT_RUNPATH`.
+    Rpath,
+    /// ELF `DT_RUNPATH`: searched after `LD_LIBRARY_PATH`, for the object's own needs only.
+    Runpath,
+    /// Mach-O `LC_RPATH`: what `@rpath/` expands to.
+    LcRpath,
+}
+
+/// One directory an image adds to the search for the libraries it needs, as written
+/// (`$ORIGIN/../pkg.libs`, `@loader_path/../.dylibs`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchPath {
+    pub kind: SearchPathKind,
+    pub path: String,
+}

@@ -24,7 +24,9 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 pub use error::InspectError;
-pub use imports::{Binding, ImportedSymbol, NeededLibrary, NeededVersion};
+pub use imports::{
+    Binding, ImportedSymbol, NeededLibrary, NeededVersion, SearchPath, SearchPathKind,
+};
 pub use miss::{MissReason, Unsearchable};
 pub use read::Reader;
 
@@ -127,6 +129,12 @@ pub trait ImportTable {
     /// form, where that table is not the export table's (Mach-O's nlist beside its trie).
     fn mentioned_with_prefixes(&self, prefixes: &[&str]) -> Result<Vec<String>, InspectError> {
         let _ = prefixes;
+        Ok(Vec::new())
+    }
+
+    /// The directories the image's own tables add to its libraries' search (`DT_RPATH`,
+    /// `DT_RUNPATH`, `LC_RPATH`), in order.
+    fn search_paths(&self) -> Result<Vec<SearchPath>, InspectError> {
         Ok(Vec::new())
     }
 
@@ -282,6 +290,14 @@ impl<'a> SliceView<'a> {
         read_once(&self.imported, self.slice.imports.as_deref(), |t| {
             t.imported_symbols()
         })
+    }
+
+    /// The directories the image adds to its libraries' search.
+    pub fn search_paths(&self) -> Result<Vec<SearchPath>, InspectError> {
+        match &self.slice.imports {
+            Some(imports) => imports.search_paths(),
+            None => Ok(Vec::new()),
+        }
     }
 
     /// The libraries the loader loads first (read once; later calls share the answer).

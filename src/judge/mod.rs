@@ -11,6 +11,7 @@ mod finding;
 pub mod policy;
 mod role;
 pub mod rules;
+pub mod search;
 
 pub use claims::join;
 pub use facts::{Facts, HookLookups};
@@ -19,11 +20,15 @@ pub use policy::{Policy, Suppression};
 pub use role::{Evidence, Role, role};
 
 use crate::inspect::InspectError;
+use crate::model::ArtifactKind;
 
 /// A rule: its documentation and its check.
 pub struct RuleEntry {
     pub rule: &'static Rule,
     pub check: fn(&Facts) -> Result<Vec<Finding>, InspectError>,
+    /// Whether it also judges libraries (vendored, or loaded by path): what loading any
+    /// shared library needs — its platform, the libraries it needs in turn.
+    pub libraries: bool,
 }
 
 /// Every rule, in id order.
@@ -31,78 +36,102 @@ pub const RULES: &[RuleEntry] = &[
     RuleEntry {
         rule: &rules::missing_module_hook::RULE,
         check: rules::missing_module_hook::check,
+        libraries: false,
     },
     RuleEntry {
         rule: &rules::hook_needs_python_3_15::RULE,
         check: rules::hook_needs_python_3_15::check,
+        libraries: false,
     },
     RuleEntry {
         rule: &rules::not_a_shared_library::RULE,
         check: rules::not_a_shared_library::check,
+        libraries: false,
     },
     RuleEntry {
         rule: &rules::invalid_module_name::RULE,
         check: rules::invalid_module_name::check,
+        libraries: false,
     },
     RuleEntry {
         rule: &rules::unimportable_file_name::RULE,
         check: rules::unimportable_file_name::check,
+        libraries: false,
     },
     RuleEntry {
         rule: &rules::forwarded_hook::RULE,
         check: rules::forwarded_hook::check,
+        libraries: false,
     },
     RuleEntry {
         rule: &rules::module_name_typo::RULE,
         check: rules::module_name_typo::check,
+        libraries: false,
     },
     RuleEntry {
         rule: &rules::module_name_conflict::RULE,
         check: rules::module_name_conflict::check,
+        libraries: false,
     },
     RuleEntry {
         rule: &rules::missing_c_api_symbol::RULE,
         check: rules::missing_c_api_symbol::check,
+        libraries: false,
     },
     RuleEntry {
         rule: &rules::abi3_symbol_outside_stable_abi::RULE,
         check: rules::abi3_symbol_outside_stable_abi::check,
+        libraries: false,
     },
     RuleEntry {
         rule: &rules::platform_mismatch::RULE,
         check: rules::platform_mismatch::check,
+        libraries: true,
     },
     RuleEntry {
         rule: &rules::links_libpython::RULE,
         check: rules::links_libpython::check,
+        libraries: false,
     },
     RuleEntry {
         rule: &rules::wrong_python_dll::RULE,
         check: rules::wrong_python_dll::check,
+        libraries: false,
     },
     RuleEntry {
         rule: &rules::glibc_above_tag::RULE,
         check: rules::glibc_above_tag::check,
+        libraries: true,
     },
     RuleEntry {
         rule: &rules::libc_mismatch::RULE,
         check: rules::libc_mismatch::check,
+        libraries: true,
     },
     RuleEntry {
         rule: &rules::macos_above_tag::RULE,
         check: rules::macos_above_tag::check,
+        libraries: true,
     },
     RuleEntry {
         rule: &rules::abi3_on_free_threaded::RULE,
         check: rules::abi3_on_free_threaded::check,
+        libraries: false,
     },
     RuleEntry {
         rule: &rules::wheel_tags_disagree::RULE,
         check: rules::wheel_tags_disagree::check,
+        libraries: false,
     },
     RuleEntry {
         rule: &rules::unknown_platform_tag::RULE,
         check: rules::unknown_platform_tag::check,
+        libraries: false,
+    },
+    RuleEntry {
+        rule: &rules::library_not_found::RULE,
+        check: rules::library_not_found::check,
+        libraries: true,
     },
 ];
 
@@ -166,8 +195,17 @@ impl std::error::Error for UnknownRule {}
 /// Runs every rule; findings come out worst first, then in rule order. A malformed table met
 /// on the way is an error for the whole artifact: half a judgement is no verdict.
 pub fn judge(facts: &Facts) -> Result<Vec<Finding>, InspectError> {
+    judge_as(facts, facts.artifact.kind)
+}
+
+/// Runs the rules that judge an artifact of `kind`: every rule for a module, the loading
+/// rules for a library.
+pub fn judge_as(facts: &Facts, kind: ArtifactKind) -> Result<Vec<Finding>, InspectError> {
     let mut findings = Vec::new();
     for entry in RULES {
+        if kind == ArtifactKind::Library && !entry.libraries {
+            continue;
+        }
         findings.extend((entry.check)(facts)?);
     }
     findings.sort_by_key(|finding| std::cmp::Reverse(finding.severity));

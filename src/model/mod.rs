@@ -5,8 +5,10 @@
 //! these values in completely, the pipeline stages and inspects what they name, judge reads
 //! them, and reports render them. No stage refers back to an earlier one.
 
+use std::collections::BTreeSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::platform::PlatformClaims;
 use crate::python::{PythonTargets, StableAbi};
@@ -152,6 +154,36 @@ pub struct ModuleIdentity {
     pub platform: PlatformClaims,
 }
 
+/// What an artifact is checked as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArtifactKind {
+    /// A file CPython imports: every rule judges it.
+    Module,
+    /// A library a module or the package loads (vendored in `<dist>.libs/` or `.dylibs/`, or
+    /// beside the modules): judged by what its own loading needs — its platform and the
+    /// libraries it needs in turn.
+    Library,
+}
+
+/// The files a loader could find beside an artifact: the other members of its wheel, or
+/// the files of the directory tree it was found in.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Neighbourhood {
+    /// Every file, relative to the wheel's or the scan's root, `/`-separated.
+    pub files: BTreeSet<String>,
+    /// Directories the package adds to the DLL search path (`os.add_dll_directory`): the
+    /// `<dist>.libs` folders delvewheel fills, which hold its `.load-order-*` file.
+    pub dll_directories: Vec<String>,
+}
+
+/// Where an artifact lies among its neighbours.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placement {
+    /// The artifact's own path in [`Neighbourhood::files`].
+    pub at: String,
+    pub neighbourhood: Arc<Neighbourhood>,
+}
+
 /// One thing to check: where its bytes are, and what module it must be.
 #[derive(Debug, Clone)]
 pub struct Artifact {
@@ -162,6 +194,10 @@ pub struct Artifact {
     pub identity: ModuleIdentity,
     /// For cargo outputs: the crate's `#[pymodule]` items and configuration warnings.
     pub crate_context: Option<CrateContext>,
+    pub kind: ArtifactKind,
+    /// Its place among the files of its wheel or scanned tree; `None` for a file named alone
+    /// or a cargo output, whose neighbours are not known.
+    pub placement: Option<Placement>,
 }
 
 impl Artifact {

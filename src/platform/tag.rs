@@ -57,9 +57,9 @@ pub fn parse_wheel_platform(tag: &str) -> Option<PlatformClaim> {
         return Some(claim(Os::MacOs, macos_machines(arch)?, None, Some(floor)));
     }
     if let Some(rest) = tag.strip_prefix("android_") {
-        // PEP 738: `android_<api level>_<abi>`; the API level is no version compared here.
+        // PEP 738: `android_<api level>_<abi>`; the API level is the floor (as `24.0`).
         let (api, abi) = rest.split_once('_')?;
-        api.parse::<u16>().ok()?;
+        let api: u16 = api.parse().ok()?;
         let machine = match abi {
             "arm64_v8a" => Machine::Aarch64,
             "armeabi_v7a" => Machine::Arm,
@@ -67,7 +67,12 @@ pub fn parse_wheel_platform(tag: &str) -> Option<PlatformClaim> {
             "x86" => Machine::X86,
             _ => return None,
         };
-        return Some(claim(Os::Android, vec![machine], Some(Libc::Bionic), None));
+        return Some(claim(
+            Os::Android,
+            vec![machine],
+            Some(Libc::Bionic),
+            Some(Version::new(api, 0)),
+        ));
     }
     if let Some(rest) = tag.strip_prefix("ios_") {
         // PEP 730: `ios_<major>_<minor>_<arch>_<sdk>`, sdk `iphoneos` or `iphonesimulator`.

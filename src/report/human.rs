@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::inspect::LookupOutcome;
 use crate::judge::{Finding, Severity};
-use crate::model::NothingToCheck;
+use crate::model::{ArtifactKind, NothingToCheck};
 use crate::outcome::{Checked, Entry, RunOutcome, Status};
 use crate::stage::StageOutcome;
 
@@ -303,7 +303,10 @@ fn entry_lines(
     };
     let mut facts = Vec::new();
     if let Some(artifact) = &entry.artifact {
-        facts.push(format!("module {}", printable(&artifact.identity.name)));
+        facts.push(match artifact.kind {
+            ArtifactKind::Module => format!("module {}", printable(&artifact.identity.name)),
+            ArtifactKind::Library => "library".to_string(),
+        });
     }
     if let Some(hook) = resolved_hook(entry) {
         facts.push(hook);

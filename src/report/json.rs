@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::hook::HookNames;
 use crate::inspect::{BinaryFormat, LookupOutcome, ObjectKind, SliceSummary};
 use crate::judge::Finding;
+use crate::model::ArtifactKind;
 use crate::model::{Location, NameSource, Origin, VersionSource};
 use crate::outcome::{Checked, Entry, RunOutcome};
 use crate::platform::{ClaimSource, Libc, Os, PlatformClaim};
@@ -60,6 +61,8 @@ struct ArtifactJson<'a> {
     origin: Option<&'static str>,
     wheel: Option<&'a Path>,
     member: Option<&'a str>,
+    /// `module`, or `library` for a vendored library (or one beside the modules).
+    kind: Option<&'static str>,
     module: Option<&'a str>,
     module_source: Option<NameSourceJson<'a>>,
     python: Option<PythonJson>,
@@ -260,6 +263,10 @@ fn artifact(entry: &Entry) -> ArtifactJson<'_> {
         origin: entry.artifact.as_ref().map(|a| origin(a.origin)),
         wheel,
         member,
+        kind: entry.artifact.as_ref().map(|a| match a.kind {
+            ArtifactKind::Module => "module",
+            ArtifactKind::Library => "library",
+        }),
         module: identity.map(|i| i.name.as_str()),
         module_source: identity.map(|i| name_source(&i.name_source)),
         python: identity.map(|i| python(&i.python)),

@@ -6,8 +6,8 @@
 //! and a table may not run past the file image of its segment.
 
 use goblin::elf::dynamic::{
-    DT_FLAGS_1, DT_GNU_HASH, DT_HASH, DT_NEEDED, DT_NULL, DT_STRSZ, DT_STRTAB, DT_SYMENT,
-    DT_SYMTAB, DT_VERNEED, DT_VERNEEDNUM, DT_VERSYM, dyn32, dyn64,
+    DT_FLAGS_1, DT_GNU_HASH, DT_HASH, DT_NEEDED, DT_NULL, DT_RPATH, DT_RUNPATH, DT_STRSZ,
+    DT_STRTAB, DT_SYMENT, DT_SYMTAB, DT_VERNEED, DT_VERNEEDNUM, DT_VERSYM, dyn32, dyn64,
 };
 use goblin::elf::program_header::PT_LOAD;
 
@@ -185,6 +185,9 @@ pub struct DynamicInfo {
     pub verneed: Option<u64>,
     pub verneednum: Option<u64>,
     pub flags_1: u64,
+    /// `DT_RPATH` and `DT_RUNPATH`: string table offsets of `:`-separated directory lists.
+    pub rpath: Option<u64>,
+    pub runpath: Option<u64>,
 }
 
 impl DynamicInfo {
@@ -226,6 +229,8 @@ impl DynamicInfo {
                 DT_VERNEEDNUM => info.verneednum = Some(d_un),
                 DT_FLAGS_1 => info.flags_1 = d_un,
                 DT_NEEDED => info.needed.push(d_un),
+                DT_RPATH => info.rpath = Some(d_un),
+                DT_RUNPATH => info.runpath = Some(d_un),
                 _ => {}
             }
         }

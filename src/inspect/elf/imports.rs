@@ -14,7 +14,8 @@ use super::HashTable;
 use super::dynamic::Mapped;
 use super::symbol::SymbolTable;
 use crate::inspect::{
-    Binding, ImportTable, ImportedSymbol, InspectError, NeededLibrary, NeededVersion,
+    Binding, ImportTable, ImportedSymbol, InspectError, NeededLibrary, NeededVersion, SearchPath,
+    SearchPathKind,
 };
 
 const NEED_LOOPS: &str = "version needs (DT_VERNEED): an entry's vn_next or vna_next loops";
@@ -38,6 +39,9 @@ pub struct ElfImports<'a> {
     pub needs: Option<Result<(Mapped<'a>, u64), InspectError>>,
     /// `DT_NEEDED`: string table offsets.
     pub needed: Vec<u64>,
+    /// `DT_RPATH`, `DT_RUNPATH`: string table offsets.
+    pub rpath: Option<u64>,
+    pub runpath: Option<u64>,
 }
 
 impl ElfImports<'_> {
@@ -113,6 +117,26 @@ impl ImportTable for ElfImports<'_> {
                 })
             })
             .collect()
+    }
+
+    fn search_paths(&self) -> Result<Vec<SearchPath>, InspectError> {
+        let mut paths = Vec::new();
+        for (kind, offset) in [
+            (SearchPathKind::Rpath, self.rpath),
+            (SearchPathKind::Runpath, self.runpath),
+        ] {
+            let Some(offset) = offset else { continue };
+            let list = String::from_utf8_lossy(self.symbols.strings.c_str(offset)?).into_owned();
+            paths.extend(
+                list.split(':')
+                    .filter(|dir| !dir.is_empty())
+                    .map(|dir| SearchPath {
+                        kind,
+                        path: dir.to_string(),
+                    }),
+            );
+        }
+        Ok(paths)
     }
 
     fn version_needs(&self) -> Result<Vec<NeededVersion>, InspectError> {

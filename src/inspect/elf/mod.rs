@@ -145,6 +145,8 @@ fn dynamic_tables<'a>(
         hash,
         needs,
         needed: info.needed,
+        rpath: info.rpath,
+        runpath: info.runpath,
     };
     Ok((
         kind,

@@ -11,7 +11,10 @@
 use goblin::mach::symbols::{N_EXT, N_STAB, N_TYPE, N_UNDF};
 
 use super::load_commands::{Extent, ExternalDefined, Symtab, dylib_name};
-use crate::inspect::{Binding, ImportTable, ImportedSymbol, InspectError, NeededLibrary, Reader};
+use crate::inspect::{
+    Binding, ImportTable, ImportedSymbol, InspectError, NeededLibrary, Reader, SearchPath,
+    SearchPathKind,
+};
 
 /// `N_WEAK_REF` in `n_desc` (mach-o/nlist.h).
 const N_WEAK_REF: u16 = 0x0040;
@@ -28,6 +31,8 @@ pub(super) struct UndefinedSymbols<'a> {
     /// The dylib load commands, in order, and which of them are weak.
     pub dylibs: Vec<Extent>,
     pub weak_dylibs: Vec<bool>,
+    /// The `LC_RPATH` commands.
+    pub rpaths: Vec<Extent>,
 }
 
 impl ImportTable for UndefinedSymbols<'_> {
@@ -39,6 +44,18 @@ impl ImportTable for UndefinedSymbols<'_> {
                 Ok(NeededLibrary {
                     name: String::from_utf8_lossy(dylib_name(&self.image, command)?).into_owned(),
                     weak,
+                })
+            })
+            .collect()
+    }
+
+    fn search_paths(&self) -> Result<Vec<SearchPath>, InspectError> {
+        self.rpaths
+            .iter()
+            .map(|&command| {
+                Ok(SearchPath {
+                    kind: SearchPathKind::LcRpath,
+                    path: String::from_utf8_lossy(dylib_name(&self.image, command)?).into_owned(),
                 })
             })
             .collect()

@@ -54,6 +54,8 @@ pub(super) struct Linkedit {
     pub dylibs: Vec<Extent>,
     /// Parallel to `dylibs`: whether each is `LC_LOAD_WEAK_DYLIB` (the image loads without it).
     pub weak_dylibs: Vec<bool>,
+    /// `LC_RPATH` commands: what `@rpath/` expands to, in order.
+    pub rpaths: Vec<Extent>,
     /// The deployment target: `LC_BUILD_VERSION`, else an `LC_VERSION_MIN_*` command.
     pub minimum_os: Option<MinimumOs>,
 }
@@ -74,6 +76,9 @@ const LC_VERSION_MIN_IPHONEOS: u32 = 0x25;
 const LC_VERSION_MIN_TVOS: u32 = 0x2f;
 const LC_VERSION_MIN_WATCHOS: u32 = 0x30;
 const LC_BUILD_VERSION: u32 = 0x32;
+/// `LC_RPATH` (`0x1c | LC_REQ_DYLD`) and its `rpath_command`: cmd, cmdsize, path offset.
+const LC_RPATH: u32 = 0x8000_001c;
+const RPATH_COMMAND: u64 = 12;
 /// Where [`MinimumOs`] was read when `LC_BUILD_VERSION` stated it: no `LC_VERSION_MIN_*`
 /// replaces that.
 const BUILD_VERSION_MINOS: &str = "LC_BUILD_VERSION minos";
@@ -186,6 +191,10 @@ pub(super) fn read(image: &Reader<'_>, header: &MachHeader) -> Result<Linkedit, 
                 )?;
                 linkedit.dylibs.push(command);
                 linkedit.weak_dylibs.push(cmd == LC_LOAD_WEAK_DYLIB);
+            }
+            LC_RPATH => {
+                fits(command, RPATH_COMMAND, "LC_RPATH: cmdsize too small")?;
+                linkedit.rpaths.push(command);
             }
             // ld64 writes one of these; when an image has both kinds, dyld goes by
             // LC_BUILD_VERSION, so a VERSION_MIN never replaces it.

@@ -35,6 +35,7 @@ pub fn open_thin(bytes: &[u8]) -> Result<Slice<'_>, InspectError> {
         dysymtab: linkedit.dysymtab,
         dylibs: linkedit.dylibs.clone(),
         weak_dylibs: linkedit.weak_dylibs.clone(),
+        rpaths: linkedit.rpaths.clone(),
     }));
     // dyld uses the trie whenever the image has one (even an empty one) and the nlist table only
     // for images linked without (before macOS 10.6, or relocatable objects).

@@ -7,6 +7,7 @@ pub mod glibc_above_tag;
 pub mod hook_needs_python_3_15;
 pub mod invalid_module_name;
 pub mod libc_mismatch;
+pub mod library_not_found;
 pub mod links_libpython;
 pub mod macos_above_tag;
 pub mod missing_c_api_symbol;
