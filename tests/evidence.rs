@@ -342,3 +342,29 @@ fn a_musl_suffix_in_a_manylinux_wheel_contradicts_even_without_versioned_needs()
     assert!(failing.contains(&"PYI016".to_string()), "{report}");
     assert_eq!(exit, 1);
 }
+
+#[test]
+fn a_newer_cpp_runtime_than_the_policy_allows_is_pyi022() {
+    let dir = tempfile::tempdir().unwrap();
+    let module = "cxx.cpython-312-x86_64-linux-gnu.so";
+    let old = wheel_of(
+        dir.path(),
+        "cxx-1.0-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+        &[(module, &format!("evidence/{module}"))],
+        &[
+            "cp312-cp312-manylinux_2_17_x86_64",
+            "cp312-cp312-manylinux2014_x86_64",
+        ],
+    );
+    let (exit, report) = json(&[&old]);
+    assert_eq!((exit, verdicts(&report)[0].1.clone()), (1, vec!["PYI022".to_string()]), "{report}");
+    assert!(messages(&report)[0].contains("`GLIBCXX_3.4.21` (libstdc++.so.6)"), "{report}");
+    // manylinux_2_28 (AlmaLinux 8, GCC 8's runtime) has it.
+    let new = wheel_of(
+        dir.path(),
+        "cxx-1.0-cp312-cp312-manylinux_2_28_x86_64.whl",
+        &[(module, &format!("evidence/{module}"))],
+        &["cp312-cp312-manylinux_2_28_x86_64"],
+    );
+    assert_eq!(json(&[&new]).0, 0);
+}

@@ -48,6 +48,8 @@ fn explain(module: &str, key: &str, key_at: Location, item: PyModuleItem) -> Str
             pymodules: vec![item],
             config_warnings: Vec::new(),
         }),
+        kind: pyinit_check::model::ArtifactKind::Module,
+        placement: None,
     };
     let outcome = support::outcome_of(artifact);
     let context = Context {

@@ -5,10 +5,12 @@
 //! adds a library to it before running its tool, the case does the same in a temporary directory
 //! (`Input::Renamed`, `Input::WithMembers`), so every committed file stays the peer's own.
 //!
-//! A case states the exact set of rule ids of the error and warning findings of every module
-//! (or "nothing to check") and the exit code. What the peers check that pyinit-check does not
-//! check yet (vendored libraries a wheel still needs, see PROVENANCE.md "for issue 19") is not
-//! asserted: such a case asserts only today's rules.
+//! A case states every artifact the input gives — modules and libraries (vendored ones, and
+//! shared libraries that are no modules), each with the exact set of rule ids of its error and
+//! warning findings — or "nothing to check", and the exit code. Where a peer says a library the
+//! wheel does not carry must be vendored (its repair copies it in) or is external, the module
+//! gets PYI021 library-not-found, and the case also states exactly which libraries its PYI021
+//! findings name, citing the peer's file:line that says so.
 //!
 //! Each test runs its whole table and reports every case that disagrees, not only the first.
 
@@ -34,11 +36,87 @@ enum Input {
 
 /// What pyinit-check should say.
 enum Verdict {
-    /// Every checked module (wheel member), each with the exact, sorted set of rule ids of its
-    /// error and warning findings.
-    Modules(&'static [(&'static str, &'static [&'static str])]),
+    /// Every checked artifact of the input — its modules and its libraries (vendored ones, and
+    /// shared libraries that are no modules) — none more, none fewer.
+    Artifacts(Vec<Expect>),
     /// A wheel with no module CPython imports: a note, "nothing to check".
     NothingToCheck,
+}
+
+/// What an artifact is checked as: JSON `"kind"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Kind {
+    Module,
+    Library,
+}
+
+impl Kind {
+    fn json(self) -> &'static str {
+        match self {
+            Kind::Module => "module",
+            Kind::Library => "library",
+        }
+    }
+}
+
+/// One artifact's expected verdict.
+struct Expect {
+    /// Its path in the wheel.
+    member: &'static str,
+    kind: Kind,
+    /// The exact, sorted set of rule ids of its error and warning findings. None at all means
+    /// status `pass`.
+    ids: &'static [&'static str],
+    /// The exact set of libraries its PYI021 findings name (the backticked name after
+    /// "needs `"), and where the peer says each is external or vendored by its repair.
+    needs: &'static [&'static str],
+    needs_peer: Option<&'static str>,
+}
+
+/// A module (a member CPython imports) with the rule ids of its findings.
+fn module(member: &'static str, ids: &'static [&'static str]) -> Expect {
+    Expect {
+        member,
+        kind: Kind::Module,
+        ids,
+        needs: &[],
+        needs_peer: None,
+    }
+}
+
+/// A library (no module: loaded by one, or by path) with the rule ids of its findings.
+fn library(member: &'static str, ids: &'static [&'static str]) -> Expect {
+    Expect {
+        kind: Kind::Library,
+        ..module(member, ids)
+    }
+}
+
+impl Expect {
+    /// The libraries its PYI021 findings name; `peer` is the peer's file:line saying so.
+    fn needs(self, libraries: &'static [&'static str], peer: &'static str) -> Expect {
+        Expect {
+            needs: libraries,
+            needs_peer: Some(peer),
+            ..self
+        }
+    }
+}
+
+/// Every artifact is a module, in the order given.
+fn modules(expected: &[(&'static str, &'static [&'static str])]) -> Verdict {
+    Verdict::Artifacts(
+        expected
+            .iter()
+            .map(|(member, ids)| module(member, ids))
+            .collect(),
+    )
+}
+
+/// The library a PYI021 message names: ``… needs `libfoo.so`: …``.
+fn needed_library(message: &str) -> Option<&str> {
+    let rest = &message[message.find("needs `")? + "needs `".len()..];
+    Some(&rest[..rest.find('`')?])
 }
 
 struct Case {
@@ -103,7 +181,7 @@ fn check(case: &Case) -> Result<(), String> {
     let artifacts = report["artifacts"].as_array().cloned().unwrap_or_default();
     let mut problems = Vec::new();
 
-    match case.verdict {
+    match &case.verdict {
         Verdict::NothingToCheck => {
             let statuses: Vec<&str> = artifacts
                 .iter()
@@ -115,29 +193,43 @@ fn check(case: &Case) -> Result<(), String> {
                 ));
             }
         }
-        Verdict::Modules(expected) => {
-            let expected: BTreeMap<String, Vec<String>> = expected
-                .iter()
-                .map(|(member, ids)| {
-                    (
-                        member.to_string(),
-                        ids.iter().map(|id| id.to_string()).collect(),
-                    )
-                })
-                .collect();
-            let mut found: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        Verdict::Artifacts(expected) => {
+            // member -> (kind, rule ids, libraries PYI021 names)
+            type Seen = (String, Vec<String>, Vec<String>);
+            let mut wanted: BTreeMap<String, Seen> = BTreeMap::new();
+            for e in expected {
+                let ids: Vec<String> = e.ids.iter().map(|id| id.to_string()).collect();
+                let mut needs: Vec<String> = e.needs.iter().map(|l| l.to_string()).collect();
+                needs.sort();
+                needs.dedup();
+                // A case that expects PYI021 says which libraries, and where the peer says so.
+                if e.ids.contains(&"PYI021") == e.needs.is_empty()
+                    || e.needs.is_empty() != e.needs_peer.is_none()
+                {
+                    problems.push(format!(
+                        "case error: {} expects {:?} but names the libraries {:?} (peer {:?})",
+                        e.member, e.ids, e.needs, e.needs_peer
+                    ));
+                }
+                let previous = wanted.insert(
+                    e.member.to_string(),
+                    (e.kind.json().to_string(), ids, needs),
+                );
+                assert!(previous.is_none(), "{} listed twice", e.member);
+            }
+            let mut found: BTreeMap<String, Seen> = BTreeMap::new();
             for artifact in &artifacts {
                 let key = artifact["member"]
                     .as_str()
                     .or(artifact["path"].as_str())
                     .unwrap_or("?")
                     .to_string();
-                let mut ids: Vec<String> = artifact["findings"]
-                    .as_array()
-                    .cloned()
-                    .unwrap_or_default()
+                let findings = artifact["findings"].as_array().cloned().unwrap_or_default();
+                let counted = findings
                     .iter()
-                    .filter(|f| matches!(f["severity"].as_str(), Some("error" | "warning")))
+                    .filter(|f| matches!(f["severity"].as_str(), Some("error" | "warning")));
+                let mut ids: Vec<String> = counted
+                    .clone()
                     .map(|f| f["rule_id"].as_str().unwrap_or("?").to_string())
                     .collect();
                 ids.sort();
@@ -145,10 +237,29 @@ fn check(case: &Case) -> Result<(), String> {
                 if let Some(problem) = artifact["problem"].as_str() {
                     ids.push(format!("<{} {problem}>", artifact["status"]));
                 }
-                found.insert(key, ids);
+                let mut needs: Vec<String> = counted
+                    .filter(|f| f["rule_id"] == "PYI021")
+                    .map(|f| {
+                        let message = f["message"].as_str().unwrap_or("");
+                        needed_library(message)
+                            .map_or_else(|| format!("<no library in {message:?}>"), str::to_owned)
+                    })
+                    .collect();
+                needs.sort();
+                needs.dedup();
+                let kind = artifact["kind"].as_str().unwrap_or("?").to_string();
+                if ids.is_empty() && artifact["status"] != "pass" {
+                    problems.push(format!(
+                        "{key}: no finding, but status {}",
+                        artifact["status"]
+                    ));
+                }
+                found.insert(key, (kind, ids, needs));
             }
-            if found != expected {
-                problems.push(format!("expected {expected:?}, got {found:?}"));
+            if found != wanted {
+                problems.push(format!(
+                    "expected (kind, rule ids, libraries PYI021 names) {wanted:?}, got {found:?}"
+                ));
             }
         }
     }
@@ -207,7 +318,7 @@ fn check_all(cases: &[Case]) {
 }
 
 /// A case on the committed file itself.
-const fn pristine(fixture: &'static str, verdict: Verdict, exit: i32, peer: &'static str) -> Case {
+fn pristine(fixture: &'static str, verdict: Verdict, exit: i32, peer: &'static str) -> Case {
     Case {
         fixture,
         input: Input::Pristine,
@@ -233,43 +344,43 @@ fn auditwheel_bundled_wheels() {
         // (tests/integration/test_manylinux.py:1037-1083, test_cross_repair, GLIBC): no finding.
         pristine(
             "auditwheel/glibc/testsimple-0.0.1-cp313-cp313-linux_aarch64.whl",
-            Verdict::Modules(&[(TS313_AARCH64, NONE)]),
+            modules(&[(TS313_AARCH64, NONE)]),
             0,
             "tests/integration/test_manylinux.py:1037-1083",
         ),
         pristine(
             "auditwheel/glibc/testsimple-0.0.1-cp313-cp313-linux_armv7l.whl",
-            Verdict::Modules(&[("testsimple.cpython-313-arm-linux-gnueabihf.so", NONE)]),
+            modules(&[("testsimple.cpython-313-arm-linux-gnueabihf.so", NONE)]),
             0,
             "tests/integration/test_manylinux.py:1037-1083",
         ),
         pristine(
             "auditwheel/glibc/testsimple-0.0.1-cp313-cp313-linux_i686.whl",
-            Verdict::Modules(&[("testsimple.cpython-313-i386-linux-gnu.so", NONE)]),
+            modules(&[("testsimple.cpython-313-i386-linux-gnu.so", NONE)]),
             0,
             "tests/integration/test_manylinux.py:1037-1083",
         ),
         pristine(
             "auditwheel/glibc/testsimple-0.0.1-cp313-cp313-linux_ppc64le.whl",
-            Verdict::Modules(&[("testsimple.cpython-313-powerpc64le-linux-gnu.so", NONE)]),
+            modules(&[("testsimple.cpython-313-powerpc64le-linux-gnu.so", NONE)]),
             0,
             "tests/integration/test_manylinux.py:1037-1083",
         ),
         pristine(
             "auditwheel/glibc/testsimple-0.0.1-cp313-cp313-linux_riscv64.whl",
-            Verdict::Modules(&[("testsimple.cpython-313-riscv64-linux-gnu.so", NONE)]),
+            modules(&[("testsimple.cpython-313-riscv64-linux-gnu.so", NONE)]),
             0,
             "tests/integration/test_manylinux.py:1037-1083",
         ),
         pristine(
             "auditwheel/glibc/testsimple-0.0.1-cp313-cp313-linux_s390x.whl",
-            Verdict::Modules(&[("testsimple.cpython-313-s390x-linux-gnu.so", NONE)]),
+            modules(&[("testsimple.cpython-313-s390x-linux-gnu.so", NONE)]),
             0,
             "tests/integration/test_manylinux.py:1037-1083",
         ),
         pristine(
             "auditwheel/glibc/testsimple-0.0.1-cp313-cp313-linux_x86_64.whl",
-            Verdict::Modules(&[(TS313_X86_64, NONE)]),
+            modules(&[(TS313_X86_64, NONE)]),
             0,
             "tests/integration/test_manylinux.py:1037-1083",
         ),
@@ -279,7 +390,7 @@ fn auditwheel_bundled_wheels() {
             unknown_tag: Some("linux_armv5l"),
             ..pristine(
                 "auditwheel/glibc/testsimple-0.0.1-cp313-cp313-linux_armv5l.whl",
-                Verdict::Modules(&[("testsimple.cpython-313-arm-linux-gnueabi.so", &["PYI020"])]),
+                modules(&[("testsimple.cpython-313-arm-linux-gnueabi.so", &["PYI020"])]),
                 0,
                 "tests/integration/test_nonplatform_wheel.py:89-109",
             )
@@ -290,7 +401,7 @@ fn auditwheel_bundled_wheels() {
             unknown_tag: Some("linux_mips64"),
             ..pristine(
                 "auditwheel/glibc/testsimple-0.0.1-cp313-cp313-linux_mips64.whl",
-                Verdict::Modules(&[(
+                modules(&[(
                     "testsimple.cpython-311-mips64el-linux-gnuabi64.so",
                     &["PYI019", "PYI020"],
                 )]),
@@ -302,43 +413,43 @@ fn auditwheel_bundled_wheels() {
         // (tests/integration/test_manylinux.py:1037-1083, test_cross_repair, MUSL).
         pristine(
             "auditwheel/musllinux_1_2/testsimple-0.0.1-cp312-cp312-linux_aarch64.whl",
-            Verdict::Modules(&[("testsimple.cpython-312-aarch64-linux-musl.so", NONE)]),
+            modules(&[("testsimple.cpython-312-aarch64-linux-musl.so", NONE)]),
             0,
             "tests/integration/test_manylinux.py:1037-1083",
         ),
         pristine(
             "auditwheel/musllinux_1_2/testsimple-0.0.1-cp312-cp312-linux_armv7l.whl",
-            Verdict::Modules(&[("testsimple.cpython-312-arm-linux-musleabihf.so", NONE)]),
+            modules(&[("testsimple.cpython-312-arm-linux-musleabihf.so", NONE)]),
             0,
             "tests/integration/test_manylinux.py:1037-1083",
         ),
         pristine(
             "auditwheel/musllinux_1_2/testsimple-0.0.1-cp312-cp312-linux_i686.whl",
-            Verdict::Modules(&[("testsimple.cpython-312-i386-linux-musl.so", NONE)]),
+            modules(&[("testsimple.cpython-312-i386-linux-musl.so", NONE)]),
             0,
             "tests/integration/test_manylinux.py:1037-1083",
         ),
         pristine(
             "auditwheel/musllinux_1_2/testsimple-0.0.1-cp312-cp312-linux_ppc64le.whl",
-            Verdict::Modules(&[("testsimple.cpython-312-powerpc64le-linux-musl.so", NONE)]),
+            modules(&[("testsimple.cpython-312-powerpc64le-linux-musl.so", NONE)]),
             0,
             "tests/integration/test_manylinux.py:1037-1083",
         ),
         pristine(
             "auditwheel/musllinux_1_2/testsimple-0.0.1-cp312-cp312-linux_riscv64.whl",
-            Verdict::Modules(&[("testsimple.cpython-312-riscv64-linux-musl.so", NONE)]),
+            modules(&[("testsimple.cpython-312-riscv64-linux-musl.so", NONE)]),
             0,
             "tests/integration/test_manylinux.py:1037-1083",
         ),
         pristine(
             "auditwheel/musllinux_1_2/testsimple-0.0.1-cp312-cp312-linux_s390x.whl",
-            Verdict::Modules(&[("testsimple.cpython-312-s390x-linux-musl.so", NONE)]),
+            modules(&[("testsimple.cpython-312-s390x-linux-musl.so", NONE)]),
             0,
             "tests/integration/test_manylinux.py:1037-1083",
         ),
         pristine(
             "auditwheel/musllinux_1_2/testsimple-0.0.1-cp312-cp312-linux_x86_64.whl",
-            Verdict::Modules(&[(TS312_MUSL_X86_64, NONE)]),
+            modules(&[(TS312_MUSL_X86_64, NONE)]),
             0,
             "tests/integration/test_manylinux.py:1037-1083",
         ),
@@ -346,42 +457,51 @@ fn auditwheel_bundled_wheels() {
         // cannot be told (tests/unit/test_lddtree.py:132-146 asserts libc is None).
         pristine(
             "auditwheel/musllinux_1_2/testsimple-0.0.1-cp310-cp310-linux_x86_64.whl",
-            Verdict::Modules(&[("testsimple.cpython-310-x86_64-linux-gnu.so", NONE)]),
+            modules(&[("testsimple.cpython-310-x86_64-linux-gnu.so", NONE)]),
             0,
             "tests/unit/test_lddtree.py:132-146",
         ),
         // Android: auditwheel gives policy android_24_arm64_v8a and leaves the libpython
         // dependency alone (tests/integration/test_android.py:94-111, :85-86). Bionic is its own
-        // libc, and linking libpython is expected there: no PYI013, no PYI016, no PYI020.
-        // (libc++_shared.so must be grafted: for issue 19.)
+        // libc, and linking libpython is expected there: no PYI013, no PYI016, no PYI020. But
+        // `libc++_shared.so` is no library of the android_24 policy: auditwheel lists it as the
+        // wheel's external reference and `repair` grafts it into `spam.libs/`
+        // (test_android.py:105-111, :73-91). Unrepaired, the module does not load: PYI021.
         pristine(
             "auditwheel/android/spam-0.1.0-cp313-cp313-android_24_arm64_v8a.whl",
-            Verdict::Modules(&[("spam.cpython-313-aarch64-linux-android.so", NONE)]),
-            0,
+            Verdict::Artifacts(vec![
+                module("spam.cpython-313-aarch64-linux-android.so", &["PYI021"]).needs(
+                    &["libc++_shared.so"],
+                    "tests/integration/test_android.py:105-111",
+                ),
+            ]),
+            1,
             "tests/integration/test_android.py:85-86,94-111",
         ),
         // PyFPE_jbuf keeps it at policy linux_x86_64 (tests/integration/test_bundled_wheels.py:
         // 121-134); its tag is linux_x86_64, so no tag is broken.
         pristine(
             "auditwheel/fpewheel-0.0.0-cp35-cp35m-linux_x86_64.whl",
-            Verdict::Modules(&[("fpewheel.cpython-35m-x86_64-linux-gnu.so", NONE)]),
+            modules(&[("fpewheel.cpython-35m-x86_64-linux-gnu.so", NONE)]),
             0,
             "tests/integration/test_bundled_wheels.py:121-134",
         ),
         // Black-listed zlib symbols keep it at linux_x86_64 and `repair` refuses
         // (tests/integration/test_bundled_wheels.py:308-346); tag linux_x86_64 promises nothing
-        // more. (The symbol black-list concerns external libraries: for issue 19.)
+        // more. Its `libz.so.1` is external, but a `linux_x86_64` tag promises no policy, so
+        // PYI021 does not judge it. (The symbol black-list itself is not checked.)
         pristine(
             "auditwheel/testzlib-0.0.1-cp310-cp310-linux_x86_64.whl",
-            Verdict::Modules(&[("testzlib.cpython-310-x86_64-linux-gnu.so", NONE)]),
+            modules(&[("testzlib.cpython-310-x86_64-linux-gnu.so", NONE)]),
             0,
             "tests/integration/test_bundled_wheels.py:308-346",
         ),
-        // A PyPy cffi module (`.pypy-41.so`): no CPython imports it, so nothing to check.
-        // auditwheel finds libsnappy.so.1 external (test_bundled_wheels.py:84-89; issue 19).
+        // A PyPy cffi module (`.pypy-41.so`): no CPython imports it, so it is checked as a
+        // library. auditwheel finds libsnappy.so.1 external (test_bundled_wheels.py:84-89), but
+        // the wheel's tag `linux_x86_64` promises no policy, so that need is not judged: pass.
         pristine(
             "auditwheel/python_snappy-0.5.2-pp260-pypy_41-linux_x86_64.whl",
-            Verdict::NothingToCheck,
+            Verdict::Artifacts(vec![library("snappy/_snappy_cffi.pypy-41.so", NONE)]),
             0,
             "tests/integration/test_bundled_wheels.py:84-89",
         ),
@@ -418,7 +538,7 @@ fn auditwheel_renamed_wheels() {
         Case {
             fixture,
             input: Input::Renamed(name),
-            verdict: Verdict::Modules(Box::leak(Box::new([(member, IDS)]))),
+            verdict: modules(&[(member, IDS)]),
             exit: 0,
             unknown_tag: Some(tag),
             peer,
@@ -484,7 +604,7 @@ fn auditwheel_renamed_wheels() {
         Case {
             fixture: "auditwheel/musllinux_1_2/testsimple-0.0.1-cp312-cp312-linux_x86_64.whl",
             input: Input::Renamed("testsimple-0.0.1-cp312-cp312-manylinux1_x86_64.whl"),
-            verdict: Verdict::Modules(&[(TS312_MUSL_X86_64, &["PYI016", "PYI019"])]),
+            verdict: modules(&[(TS312_MUSL_X86_64, &["PYI016", "PYI019"])]),
             exit: 1,
             unknown_tag: None,
             peer: "tests/unit/test_main.py:58-63,91",
@@ -492,7 +612,7 @@ fn auditwheel_renamed_wheels() {
         Case {
             fixture: "auditwheel/glibc/testsimple-0.0.1-cp313-cp313-linux_x86_64.whl",
             input: Input::Renamed("testsimple-0.0.1-cp313-cp313-musllinux_1_1_x86_64.whl"),
-            verdict: Verdict::Modules(&[(TS313_X86_64, &["PYI016", "PYI019"])]),
+            verdict: modules(&[(TS313_X86_64, &["PYI016", "PYI019"])]),
             exit: 1,
             unknown_tag: None,
             peer: "tests/unit/test_main.py:52-57,91",
@@ -503,7 +623,7 @@ fn auditwheel_renamed_wheels() {
         Case {
             fixture: "auditwheel/glibc/testsimple-0.0.1-cp313-cp313-linux_aarch64.whl",
             input: Input::Renamed("testsimple-0.0.1-cp313-cp313-manylinux1_x86_64.whl"),
-            verdict: Verdict::Modules(&[(TS313_AARCH64, &["PYI012", "PYI019"])]),
+            verdict: modules(&[(TS313_AARCH64, &["PYI012", "PYI019"])]),
             exit: 1,
             unknown_tag: None,
             peer: "tests/unit/test_main.py:47-51,91",
@@ -513,7 +633,7 @@ fn auditwheel_renamed_wheels() {
         Case {
             fixture: "auditwheel/musllinux_1_2/testsimple-0.0.1-cp312-cp312-linux_x86_64.whl",
             input: Input::Renamed("testsimple-0.0.1-cp312-cp312-musllinux_1_2_x86_64.whl"),
-            verdict: Verdict::Modules(&[(TS312_MUSL_X86_64, &["PYI019"])]),
+            verdict: modules(&[(TS312_MUSL_X86_64, &["PYI019"])]),
             exit: 0,
             unknown_tag: None,
             peer: "tests/integration/test_manylinux.py:1056-1059,1079-1083",
@@ -523,7 +643,7 @@ fn auditwheel_renamed_wheels() {
             input: Input::Renamed(
                 "testsimple-0.0.1-cp313-cp313-manylinux1_x86_64.manylinux_2_5_x86_64.whl",
             ),
-            verdict: Verdict::Modules(&[(TS313_X86_64, &["PYI019"])]),
+            verdict: modules(&[(TS313_X86_64, &["PYI019"])]),
             exit: 0,
             unknown_tag: None,
             peer: "tests/integration/test_manylinux.py:1060-1065,1079-1083",
@@ -533,7 +653,7 @@ fn auditwheel_renamed_wheels() {
             input: Input::Renamed(
                 "testsimple-0.0.1-cp313-cp313-manylinux2014_aarch64.manylinux_2_17_aarch64.whl",
             ),
-            verdict: Verdict::Modules(&[(TS313_AARCH64, &["PYI019"])]),
+            verdict: modules(&[(TS313_AARCH64, &["PYI019"])]),
             exit: 0,
             unknown_tag: None,
             peer: "tests/integration/test_manylinux.py:1060-1063,1079-1083",
@@ -543,10 +663,7 @@ fn auditwheel_renamed_wheels() {
         Case {
             fixture: "auditwheel/musllinux_1_2/testsimple-0.0.1-cp310-cp310-linux_x86_64.whl",
             input: Input::Renamed("testsimple-0.0.1-cp310-cp310-musllinux_1_2_x86_64.whl"),
-            verdict: Verdict::Modules(&[(
-                "testsimple.cpython-310-x86_64-linux-gnu.so",
-                &["PYI019"],
-            )]),
+            verdict: modules(&[("testsimple.cpython-310-x86_64-linux-gnu.so", &["PYI019"])]),
             exit: 0,
             unknown_tag: None,
             peer: "tests/unit/test_lddtree.py:132-146",
@@ -561,17 +678,28 @@ fn auditwheel_renamed_wheels() {
 
 const FAKEPKG1: &str = "delocate/fakepkg1-1.0-cp36-abi3-macosx_10_9_universal2.whl";
 const MODULE2: &str = "fakepkg1/subpkg/module2.abi3.so";
+/// fakepkg1's module2 loads `libextfunc.dylib`, which the wheel does not carry: delocating it
+/// copies that library into `fakepkg1/.dylibs/`.
+const LIBEXTFUNC: &str = "delocate/tests/test_wheelies.py:114-131";
+
+/// fakepkg1's module2 (or the `plat_wheel` made from it), with `ids` besides its PYI021 for
+/// `libextfunc.dylib`.
+fn module2(ids: &'static [&'static str]) -> Expect {
+    module(MODULE2, ids).needs(&["libextfunc.dylib"], LIBEXTFUNC)
+}
 
 #[test]
 fn delocate_test_data() {
     check_all(&[
         // module2.abi3.so: x86_64 slice minos 10.9, arm64 slice minos 11.0; delocate-wheel
-        // accepts it with --require-archs=universal2 (delocate/tests/test_scripts.py:387-393).
-        // arm64 is held to 11.0, so a 10_9 universal2 tag is fine.
+        // accepts it with --require-archs=universal2 (delocate/tests/test_scripts.py:387-393),
+        // after copying the stray libextfunc.dylib it needs into `.dylibs` (both slices need
+        // it: one finding each, one library). arm64 is held to 11.0, so a 10_9 universal2 tag
+        // is fine.
         pristine(
             FAKEPKG1,
-            Verdict::Modules(&[(MODULE2, NONE)]),
-            0,
+            Verdict::Artifacts(vec![module2(&["PYI021"])]),
+            1,
             "delocate/tests/test_scripts.py:387-393",
         ),
         // Pure Python: delocate_wheel changes nothing (delocate/tests/test_wheelies.py:76-86).
@@ -584,32 +712,52 @@ fn delocate_test_data() {
         // Tagged universal2 but the module is x86_64 only: delocate's own tests name the output
         // `...macosx_10_9_x86_64.whl` (test_wheelies.py:392-394, 457-460, 483-485), and a module
         // missing an arch fails require_archs="universal2" (test_wheelies.py:316-325): PYI012.
+        // Each module's `@rpath/` dependency is not in the wheel (its LC_RPATH is the build
+        // machine's `libs/`): delocate_wheel copies it in (test_wheelies.py:380-396, 449-463,
+        // 476-487): PYI021.
         pristine(
             "delocate/fakepkg_rpath-1.0-cp36-abi3-macosx_10_9_universal2.whl",
-            Verdict::Modules(&[("fakepkg/subpkg/module2.abi3.so", &["PYI012"])]),
+            Verdict::Artifacts(vec![
+                module("fakepkg/subpkg/module2.abi3.so", &["PYI012", "PYI021"]).needs(
+                    &["@rpath/libextfunc_rpath.dylib"],
+                    "delocate/tests/test_wheelies.py:380-396",
+                ),
+            ]),
             1,
             "delocate/tests/test_wheelies.py:316-325,392-394",
         ),
         pristine(
             "delocate/fakepkg_toplevel-1.0-cp36-abi3-macosx_10_9_universal2.whl",
-            Verdict::Modules(&[("module2.abi3.so", &["PYI012"])]),
+            Verdict::Artifacts(vec![
+                module("module2.abi3.so", &["PYI012", "PYI021"]).needs(
+                    &["@rpath/libextfunc2_rpath.dylib"],
+                    "delocate/tests/test_wheelies.py:449-463",
+                ),
+            ]),
             1,
             "delocate/tests/test_wheelies.py:316-325,457-460",
         ),
         pristine(
             "delocate/fakepkg_namespace-1.0-cp36-abi3-macosx_10_9_universal2.whl",
-            Verdict::Modules(&[("namespace/subpkg/module2.abi3.so", &["PYI012"])]),
+            Verdict::Artifacts(vec![
+                module("namespace/subpkg/module2.abi3.so", &["PYI012", "PYI021"]).needs(
+                    &["@rpath/libextfunc2_rpath.dylib"],
+                    "delocate/tests/test_wheelies.py:476-487",
+                ),
+            ]),
             1,
             "delocate/tests/test_wheelies.py:316-325,483-485",
         ),
         // The `plat_wheel` fixture: fakepkg1 renamed plat-1.0-cp311-cp311-macosx_10_9_x86_64
-        // (delocate/tests/conftest.py:15-30; its install-name rewrite is not reproduced).
-        // delocate-wheel succeeds on it (test_scripts.py:897-909). WHEEL not rewritten: PYI019.
+        // (delocate/tests/conftest.py:15-30; its install-name rewrite, which points module2 at
+        // the stray libextfunc.dylib by absolute path, is not reproduced: either way the library
+        // is not in the wheel). delocate-wheel succeeds on it (test_scripts.py:897-909) by
+        // copying that library in. WHEEL not rewritten: PYI019.
         Case {
             fixture: FAKEPKG1,
             input: Input::Renamed("plat-1.0-cp311-cp311-macosx_10_9_x86_64.whl"),
-            verdict: Verdict::Modules(&[(MODULE2, &["PYI019"])]),
-            exit: 0,
+            verdict: Verdict::Artifacts(vec![module2(&["PYI019", "PYI021"])]),
+            exit: 1,
             unknown_tag: None,
             peer: "delocate/tests/conftest.py:15-30",
         },
@@ -618,7 +766,7 @@ fn delocate_test_data() {
         Case {
             fixture: FAKEPKG1,
             input: Input::Renamed("plat-1.0-cp311-cp311-macosx_10_6_x86_64.whl"),
-            verdict: Verdict::Modules(&[(MODULE2, &["PYI017", "PYI019"])]),
+            verdict: Verdict::Artifacts(vec![module2(&["PYI017", "PYI019", "PYI021"])]),
             exit: 1,
             unknown_tag: None,
             peer: "delocate/tests/test_scripts.py:747-761",
@@ -628,64 +776,81 @@ fn delocate_test_data() {
         Case {
             fixture: FAKEPKG1,
             input: Input::Renamed("plat2-1.0-cp311-cp311-macosx_10_9_intel.whl"),
-            verdict: Verdict::Modules(&[(MODULE2, &["PYI012", "PYI019"])]),
+            verdict: Verdict::Artifacts(vec![module2(&["PYI012", "PYI019", "PYI021"])]),
             exit: 1,
             unknown_tag: None,
             peer: "delocate/tests/test_scripts.py:812-834",
         },
-        // libam1.dylib (arm64, 11.0) added under macosx_10_9_universal2: accepted
-        // (delocate/tests/test_scripts.py:767-781).
+        // libam1.dylib (arm64 only, 11.0) added under macosx_10_9_universal2: accepted
+        // (delocate/tests/test_scripts.py:767-781) — delocate only asks that SOME binary of the
+        // wheel has each arch of the tag (delocating.py:693-702). pyinit-check judges the
+        // library as an artifact of the universal2 wheel: arm64 only is PYI012.
+        // DISAGREES with the peer (reported, not settled): nothing in the wheel loads libam1,
+        // but a ctypes load of it on an x86_64 Mac would fail.
         Case {
             fixture: FAKEPKG1,
             input: Input::WithMembers(
                 "plat-1.0-cp311-cp311-macosx_10_9_universal2.whl",
                 &[("fakepkg1/libam1.dylib", "delocate/libam1.dylib")],
             ),
-            verdict: Verdict::Modules(&[(MODULE2, &["PYI019"])]),
-            exit: 0,
+            verdict: Verdict::Artifacts(vec![
+                module2(&["PYI019", "PYI021"]),
+                library("fakepkg1/libam1.dylib", &["PYI012"]),
+            ]),
+            exit: 1,
             unknown_tag: None,
             peer: "delocate/tests/test_scripts.py:767-781",
         },
         // libam1_12.dylib (minos 12.0) added as fakepkg1/libam1.dylib under 10_9 universal2:
         // refused, "libam1.dylib has a minimum target of 12.0"
-        // (delocate/tests/test_scripts.py:840-861). A vendored library's floor is not checked
-        // yet (issue 19): today only the module counts.
+        // (delocate/tests/test_scripts.py:840-861): PYI017 on the library (and its PYI012, as
+        // in the case above).
         Case {
             fixture: FAKEPKG1,
             input: Input::WithMembers(
                 "plat2-1.0-cp311-cp311-macosx_10_9_universal2.whl",
                 &[("fakepkg1/libam1.dylib", "delocate/libam1_12.dylib")],
             ),
-            verdict: Verdict::Modules(&[(MODULE2, &["PYI019"])]),
-            exit: 0,
+            verdict: Verdict::Artifacts(vec![
+                module2(&["PYI019", "PYI021"]),
+                library("fakepkg1/libam1.dylib", &["PYI012", "PYI017"]),
+            ]),
+            exit: 1,
             unknown_tag: None,
             peer: "delocate/tests/test_scripts.py:840-861",
         },
         // liba_12.dylib (x86_64, minos 12.0) added to the 10_9_x86_64 plat wheel: delocate-wheel
-        // retags it macosx_12_0_x86_64 (delocate/tests/test_scripts.py:724-741). Issue 19.
+        // retags it macosx_12_0_x86_64 (delocate/tests/test_scripts.py:724-741): under 10_9 the
+        // library is PYI017.
         Case {
             fixture: FAKEPKG1,
             input: Input::WithMembers(
                 "plat-1.0-cp311-cp311-macosx_10_9_x86_64.whl",
                 &[("fakepkg1/liba_12.dylib", "delocate/liba_12.dylib")],
             ),
-            verdict: Verdict::Modules(&[(MODULE2, &["PYI019"])]),
-            exit: 0,
+            verdict: Verdict::Artifacts(vec![
+                module2(&["PYI019", "PYI021"]),
+                library("fakepkg1/liba_12.dylib", &["PYI017"]),
+            ]),
+            exit: 1,
             unknown_tag: None,
             peer: "delocate/tests/test_scripts.py:724-741",
         },
         // liba_12_1.dylib (minos 12.1): delocate tags the wheel macosx_12_0_x86_64, "will not
         // support macOS versions older than 12.1" (delocate/tests/test_scripts.py:915-935).
-        // Its output wheel, checked: from 11 on only the major counts, so 12.1 under 12_0 is
-        // fine (the module itself is 10.9 / 11.0).
+        // Its output wheel, checked: from 11 on only the major counts, so the library's 12.1
+        // under 12_0 passes (the module itself is 10.9 / 11.0).
         Case {
             fixture: FAKEPKG1,
             input: Input::WithMembers(
                 "plat-1.0-cp311-cp311-macosx_12_0_x86_64.whl",
                 &[("fakepkg1/liba_12_1.dylib", "delocate/liba_12_1.dylib")],
             ),
-            verdict: Verdict::Modules(&[(MODULE2, &["PYI019"])]),
-            exit: 0,
+            verdict: Verdict::Artifacts(vec![
+                module2(&["PYI019", "PYI021"]),
+                library("fakepkg1/liba_12_1.dylib", NONE),
+            ]),
+            exit: 1,
             unknown_tag: None,
             peer: "delocate/tests/test_scripts.py:915-935",
         },
@@ -696,79 +861,112 @@ fn delocate_test_data() {
 // delvewheel (adang1345/delvewheel), tests/simpleext/ and tests/iknowpy/
 // ---------------------------------------------------------------------------------------------
 
+/// `delvewheel repair --add-path simpleext/x64` vendors the `simpledll.dll` every simpleext
+/// module imports (and the wheels do not carry): the repaired abi3 wheel holds it.
+const SIMPLEDLL: &str = "tests/run_tests.py:776-783";
+
+/// A simpleext module with `ids` besides its PYI021 for `simpledll.dll`.
+fn simpleext(member: &'static str, ids: &'static [&'static str]) -> Expect {
+    module(member, ids).needs(&["simpledll.dll"], SIMPLEDLL)
+}
+
 #[test]
 fn delvewheel_test_wheels() {
     check_all(&[
-        // Each imports simpledll.dll (not in the wheel: `repair --add-path simpleext/x64`
-        // vendors it; issue 19) and the python DLL its tag promises: no finding.
+        // Each imports simpledll.dll, not in the wheel: `repair --add-path simpleext/x64`
+        // vendors it (tests/run_tests.py:776-783): PYI021 naming it. The python DLL each imports
+        // is the one its tag promises: nothing else.
         pristine(
             "delvewheel/simpleext/simpleext-0.0.1-cp312-cp312-win_amd64.whl",
-            Verdict::Modules(&[("simpleext.cp312-win_amd64.pyd", NONE)]),
-            0,
+            Verdict::Artifacts(vec![simpleext(
+                "simpleext.cp312-win_amd64.pyd",
+                &["PYI021"],
+            )]),
+            1,
             "tests/run_tests.py:629-637",
         ),
         pristine(
             "delvewheel/simpleext/simpleext-0.0.1-cp39-cp39-win_amd64.whl",
-            Verdict::Modules(&[("simpleext.cp39-win_amd64.pyd", NONE)]),
-            0,
+            Verdict::Artifacts(vec![simpleext("simpleext.cp39-win_amd64.pyd", &["PYI021"])]),
+            1,
             "tests/run_tests.py:1470-1474",
         ),
         pristine(
             "delvewheel/simpleext/simpleext-0.0.1-cp36-cp36m-win_amd64.whl",
-            Verdict::Modules(&[("simpleext.cp36-win_amd64.pyd", NONE)]),
-            0,
+            Verdict::Artifacts(vec![simpleext("simpleext.cp36-win_amd64.pyd", &["PYI021"])]),
+            1,
             "tests/run_tests.py:701-703",
         ),
+        // The 32-bit wheel: repaired with the x86 simpledll.dll (tests/run_tests.py:697-699).
         pristine(
             "delvewheel/simpleext/simpleext-0.0.1-cp312-cp312-win32.whl",
-            Verdict::Modules(&[("simpleext.cp312-win32.pyd", NONE)]),
-            0,
+            Verdict::Artifacts(vec![
+                module("simpleext.cp312-win32.pyd", &["PYI021"])
+                    .needs(&["simpledll.dll"], "tests/run_tests.py:697-699"),
+            ]),
+            1,
             "tests/run_tests.py:697-699",
         ),
         // abi3 modules importing python3.dll.
         pristine(
             "delvewheel/simpleext/simpleext-0.0.1-cp36-abi3-win_amd64.whl",
-            Verdict::Modules(&[("simpleext.pyd", NONE)]),
-            0,
-            "tests/run_tests.py:771-773",
+            Verdict::Artifacts(vec![simpleext("simpleext.pyd", &["PYI021"])]),
+            1,
+            "tests/run_tests.py:771-783",
         ),
         pristine(
             "delvewheel/simpleext/simpleext-0.0.1-cp312-abi3-win_amd64.whl",
-            Verdict::Modules(&[("simpleext.pyd", NONE)]),
-            0,
-            "tests/run_tests.py:793-795",
+            Verdict::Artifacts(vec![
+                module("simpleext.pyd", &["PYI021"])
+                    .needs(&["simpledll.dll"], "tests/run_tests.py:798-805"),
+            ]),
+            1,
+            "tests/run_tests.py:793-805",
         ),
         // Free-threaded: imports python313t.dll.
         pristine(
             "delvewheel/simpleext/simpleext-0.0.1-cp313-cp313t-win_amd64.whl",
-            Verdict::Modules(&[("simpleext.cp313t-win_amd64.pyd", NONE)]),
-            0,
+            Verdict::Artifacts(vec![simpleext(
+                "simpleext.cp313t-win_amd64.pyd",
+                &["PYI021"],
+            )]),
+            1,
             "tests/run_tests.py:1303-1305",
         ),
         // Two versions in one wheel, repaired and imported (tests/run_tests.py:709-719); its
         // WHEEL lists only cp312-cp312-win_amd64, not the name's four tags: PYI019 on each.
         pristine(
             "delvewheel/simpleext/simpleext-0.0.1-cp36.cp312-cp36m.cp312-win_amd64.whl",
-            Verdict::Modules(&[
-                ("simpleext.cp312-win_amd64.pyd", &["PYI019"]),
-                ("simpleext.cp36-win_amd64.pyd", &["PYI019"]),
+            Verdict::Artifacts(vec![
+                simpleext("simpleext.cp312-win_amd64.pyd", &["PYI019", "PYI021"]),
+                simpleext("simpleext.cp36-win_amd64.pyd", &["PYI019", "PYI021"]),
             ]),
-            0,
+            1,
             "tests/run_tests.py:709-719",
         ),
-        // PyPy and GraalPy modules: repaired by delvewheel (tests/run_tests.py:705-707,
-        // :1400-1402); no CPython imports their suffixes, so nothing to check.
+        // PyPy and GraalPy modules: no CPython imports their suffixes, so each is checked as a
+        // library; delvewheel repairs them by vendoring simpledll.dll (tests/run_tests.py:
+        // 705-707; for GraalPy :1400-1406 asserts it is the one DLL vendored): PYI021.
         pristine(
             "delvewheel/simpleext/simpleext-0.0.1-pp310-pypy310_pp73-win_amd64.whl",
-            Verdict::NothingToCheck,
-            0,
+            Verdict::Artifacts(vec![
+                library("simpleext.pypy310-pp73-win_amd64.pyd", &["PYI021"])
+                    .needs(&["simpledll.dll"], "tests/run_tests.py:705-707"),
+            ]),
+            1,
             "tests/run_tests.py:705-707",
         ),
         pristine(
             "delvewheel/simpleext/simpleext-0.0.1-graalpy312-graalpy250_312_native-win_amd64.whl",
-            Verdict::NothingToCheck,
-            0,
-            "tests/run_tests.py:1400-1402",
+            Verdict::Artifacts(vec![
+                library(
+                    "simpleext.graalpy250-312-native-x86_64-win32.pyd",
+                    &["PYI021"],
+                )
+                .needs(&["simpledll.dll"], "tests/run_tests.py:1400-1406"),
+            ]),
+            1,
+            "tests/run_tests.py:1400-1406",
         ),
         // A .pyd under .data/data/ is ignored (tests/run_tests.py:196-199): not importable.
         pristine(
@@ -778,21 +976,71 @@ fn delvewheel_test_wheels() {
             "tests/run_tests.py:196-199",
         ),
         // iknowpy: imports iKnowEngine.dll, MSVCP140.dll, VCRUNTIME140(_1).dll; `repair` without
-        // --add-path fails, "DLL not found" (tests/run_tests.py:225-228; issue 19). The module
-        // itself is fine.
+        // --add-path fails, "DLL not found" (tests/run_tests.py:225-228). Repaired, the wheel
+        // carries iKnowEngine.dll and msvcp140.dll (`--no-dll iKnowEngine.dll` leaves only
+        // msvcp140.dll, :437-442); VCRUNTIME140 comes with CPython.
         pristine(
             "delvewheel/iknowpy/iknowpy-1.5.3-cp312-cp312-win_amd64.whl",
-            Verdict::Modules(&[("iknowpy/engine.cp312-win_amd64.pyd", NONE)]),
-            0,
+            Verdict::Artifacts(vec![
+                module("iknowpy/engine.cp312-win_amd64.pyd", &["PYI021"]).needs(
+                    &["MSVCP140.dll", "iKnowEngine.dll"],
+                    "tests/run_tests.py:225-228,437-442",
+                ),
+            ]),
+            1,
             "tests/run_tests.py:215-228",
         ),
+        // Repaired by hand as `repair --add-path simpleext/x64 --no-mangle-all` does for a
+        // top-level module: simpledll.dll beside it, in `<name>.data/platlib/`
+        // (tests/run_tests.py:776-783), and the wheel imports (:629-637). The module finds it
+        // beside itself; the DLL is a library of the wheel, x64 as its tag: both pass.
+        Case {
+            fixture: "delvewheel/simpleext/simpleext-0.0.1-cp312-cp312-win_amd64.whl",
+            input: Input::WithMembers(
+                "simpleext-0.0.1-cp312-cp312-win_amd64.whl",
+                &[(
+                    "simpleext-0.0.1.data/platlib/simpledll.dll",
+                    "delvewheel/simpleext/x64/simpledll.dll",
+                )],
+            ),
+            verdict: Verdict::Artifacts(vec![
+                module("simpleext.cp312-win_amd64.pyd", NONE),
+                library("simpleext-0.0.1.data/platlib/simpledll.dll", NONE),
+            ]),
+            exit: 0,
+            unknown_tag: None,
+            peer: "tests/run_tests.py:629-637,776-783",
+        },
+        // The same with the 32-bit simpledll.dll: delvewheel refuses a dependency of the wrong
+        // bitness (tests/run_tests.py:687-690). The module finds a file of that name; the DLL,
+        // x86 in a win_amd64 wheel, is PYI012.
+        Case {
+            fixture: "delvewheel/simpleext/simpleext-0.0.1-cp312-cp312-win_amd64.whl",
+            input: Input::WithMembers(
+                "simpleext-0.0.1-cp312-cp312-win_amd64.whl",
+                &[(
+                    "simpleext-0.0.1.data/platlib/simpledll.dll",
+                    "delvewheel/simpleext/x86/simpledll.dll",
+                )],
+            ),
+            verdict: Verdict::Artifacts(vec![
+                module("simpleext.cp312-win_amd64.pyd", NONE),
+                library("simpleext-0.0.1.data/platlib/simpledll.dll", &["PYI012"]),
+            ]),
+            exit: 1,
+            unknown_tag: None,
+            peer: "tests/run_tests.py:687-690",
+        },
         // Wrong bitness: delvewheel refuses a 32-bit simpledll.dll for the win_amd64 wheel
         // (tests/run_tests.py:687-690). The module-level analogue: the 32-bit wheel's .pyd under
-        // a win_amd64 name is PYI012 (+ PYI019: its WHEEL says win32).
+        // a win_amd64 name is PYI012 (+ PYI019: its WHEEL says win32; + PYI021: simpledll.dll).
         Case {
             fixture: "delvewheel/simpleext/simpleext-0.0.1-cp312-cp312-win32.whl",
             input: Input::Renamed("simpleext-0.0.1-cp312-cp312-win_amd64.whl"),
-            verdict: Verdict::Modules(&[("simpleext.cp312-win32.pyd", &["PYI012", "PYI019"])]),
+            verdict: Verdict::Artifacts(vec![simpleext(
+                "simpleext.cp312-win32.pyd",
+                &["PYI012", "PYI019", "PYI021"],
+            )]),
             exit: 1,
             unknown_tag: None,
             peer: "tests/run_tests.py:687-690",

@@ -610,11 +610,11 @@ fn module_name_conflicts_with_the_file_name() {
     run.check(module == "gnuhash", "module gnuhash");
 }
 
-/// Vendored libraries (`*.libs/`, `.dylibs/`) are `unchecked` (`vendored-libraries`);
-/// `libfoo.so.5` is not named like a module and appears nowhere; human output counts the
-/// unchecked files in one line, -v lists them.
+/// Vendored libraries (`*.libs/`, `.dylibs/`) and `libfoo.so.5` beside the modules are
+/// checked as libraries (the modules need them to load), each listed with kind `library`;
+/// nothing is left unchecked.
 #[test]
-fn vendored_libraries_are_listed_not_checked() {
+fn vendored_libraries_are_checked_as_libraries() {
     let t = Tree::new();
     t.file("site-packages/pkg/__init__.py", b"");
     t.copy(&format!("site-packages/pkg/{CORE_NAME}"), CORE);
@@ -623,27 +623,19 @@ fn vendored_libraries_are_listed_not_checked() {
     t.copy("site-packages/pkg/.dylibs/x.so", "macho/universal2.so");
 
     let run = t.json(&["site-packages"]);
-    run.exit(0).counts([1, 0, 0, 0]);
-    let unchecked = run.unchecked();
-    run.check(unchecked.len() == 2, "two unchecked files");
-    for needle in ["pkg.libs/libfoo-1a2b.so", ".dylibs/x.so"] {
-        let hit = unchecked.iter().find(|(path, _)| path.contains(needle));
-        let vendored = hit.is_some_and(|u| u.1 == "vendored-libraries");
-        run.check(vendored, &format!("{needle} is vendored-libraries"));
+    run.exit(0).counts([4, 0, 0, 0]);
+    run.check(run.unchecked().is_empty(), "nothing unchecked");
+    for needle in ["pkg.libs/libfoo-1a2b.so", "pkg.libs/libfoo.so.5", ".dylibs/x.so"] {
+        let library = run.entry(needle)["kind"] == "library";
+        run.check(library, &format!("{needle} is a library"));
     }
-    let listed = stdout(&run.out).contains("libfoo.so.5");
-    run.check(!listed, "libfoo.so.5 nowhere");
+    let module = run.entry(CORE_NAME)["kind"] == "module";
+    run.check(module, "the module is a module");
 
     let text = t.human(&["site-packages"], 0);
-    let tail = "named like modules were not checked (-v lists them)";
-    let note = text.lines().find(|l| l.ends_with(tail));
-    assert!(note.is_some_and(|l| l.starts_with("2 file")), "{text}");
-    human_summary(&text, &summary_line([1, 0, 0, 0], 0, 0));
-    let text = t.human(&["-v", "site-packages"], 0);
-    let listed = text.lines().filter(|l| l.starts_with("not checked: "));
-    assert_eq!(listed.count(), 2, "{text}");
-    let hidden = !text.contains("libfoo.so.5") && !text.contains(tail);
-    assert!(hidden, "{text}");
+    let libraries = text.lines().filter(|l| l.contains("(library, ")).count();
+    assert_eq!(libraries, 3, "{text}");
+    human_summary(&text, &summary_line([4, 0, 0, 0], 0, 0));
 }
 
 /// A directory link back to an ancestor is `unchecked` (`symlink-loop`), not followed forever;
@@ -666,16 +658,21 @@ fn symlink_loop_dangling_link_and_fifo() {
     run.check(loops, "the loop is unchecked: symlink-loop");
 }
 
-/// A directory with no extension module and no wheel is an error entry (exit 2), not a pass.
+/// A directory with no extension module, no library and no wheel is an error entry (exit 2),
+/// not a pass; one holding only a library checks that library.
 #[test]
 fn directory_without_modules_is_an_error() {
     let t = Tree::new();
     t.file("docs/readme.txt", b"nothing to see\n");
-    t.copy("docs/lib/libfoo.so.5", GNUHASH);
+    t.file("docs/lib/libfoo.so.txt", b"not a library\n");
 
     let run = t.json(&["docs"]);
     run.exit(2).counts([0, 0, 1, 0]).errors(&["docs"]);
     run.check(error_lines(&run.out) == 1, "one stderr error line");
+
+    t.copy("docs/lib/libfoo.so.5", GNUHASH);
+    let run = t.json(&["docs"]);
+    run.exit(0).counts([1, 0, 0, 0]);
 }
 
 /// `--sarif X --json X` would overwrite one report with the other: usage error, nothing runs.

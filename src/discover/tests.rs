@@ -1,4 +1,5 @@
 use super::*;
+use crate::model::ArtifactKind;
 
 fn tree(files: &[&str]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -31,7 +32,7 @@ fn artifact_paths(discovery: &Discovery, root: &Path) -> Vec<PathBuf> {
 }
 
 #[test]
-fn directory_scan_lists_vendored_and_skips_versioned_libraries() {
+fn directory_scan_checks_modules_and_every_library_beside_them() {
     let dir = tree(&[
         "pkg/_core.cpython-312-x86_64-linux-gnu.so",
         "pkg/sub/fast.abi3.so",
@@ -46,22 +47,29 @@ fn directory_scan_lists_vendored_and_skips_versioned_libraries() {
     assert_eq!(
         artifact_paths(&found, root),
         [
+            PathBuf::from("numpy.libs/libopenblas-1a2b.so"),
+            PathBuf::from("pkg/.dylibs/libz.so"),
             PathBuf::from("pkg/_core.cpython-312-x86_64-linux-gnu.so"),
-            PathBuf::from("pkg/sub/fast.abi3.so")
+            PathBuf::from("pkg/libfoo.so.5"),
+            PathBuf::from("pkg/sub/fast.abi3.so"),
         ]
     );
-    let reasons: Vec<(&str, &str)> = found
-        .unchecked
+    let kinds: Vec<(String, ArtifactKind, String)> = found
+        .found
         .iter()
-        .map(|u| (u.path.file_name().unwrap().to_str().unwrap(), u.reason.id()))
+        .filter_map(|found| match found {
+            Found::Artifact(a) => Some((
+                a.path.file_name()?.to_string_lossy().into_owned(),
+                a.kind,
+                a.placement.as_ref()?.at.clone(),
+            )),
+            _ => None,
+        })
         .collect();
-    assert_eq!(
-        reasons,
-        [
-            ("libopenblas-1a2b.so", "vendored-libraries"),
-            ("libz.so", "vendored-libraries")
-        ]
-    );
+    assert_eq!(kinds[0], ("libopenblas-1a2b.so".into(), ArtifactKind::Library, "numpy.libs/libopenblas-1a2b.so".into()));
+    assert_eq!(kinds[2].1, ArtifactKind::Module);
+    assert_eq!(kinds[3].1, ArtifactKind::Library);
+    assert!(found.unchecked.is_empty(), "{:?}", found.unchecked);
 }
 
 #[test]

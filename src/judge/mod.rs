@@ -133,6 +133,11 @@ pub const RULES: &[RuleEntry] = &[
         check: rules::library_not_found::check,
         libraries: true,
     },
+    RuleEntry {
+        rule: &rules::runtime_above_policy::RULE,
+        check: rules::runtime_above_policy::check,
+        libraries: true,
+    },
 ];
 
 /// Ids that were used once and are never to be reused.

@@ -25,8 +25,9 @@
 #     promises cannot happen. Other errors (a missing Python dependency) are counted.
 #
 # Wheels are fetched once with `pip download` into the cache of pypi_wheels.sh (in its
-# folder `real_wheels/`, about 470 MB) and their sha256 verified (a mismatch fails that wheel). If a pinned wheel is missing from the
-# cache and PyPI cannot be reached, the script stops with an error (exit 2): it never skips.
+# folder `real_wheels/`, about 470 MB) and their sha256 verified (a mismatch fails that
+# wheel). If a pinned wheel is missing from the cache and PyPI cannot be reached, the script
+# stops with an error (exit 2): it never skips.
 #
 # Usage: tests/e2e/real_wheels.sh [--fetch-only]
 # Env: PYINIT_CHECK      the binary to test (default: `cargo build --release` in the repo

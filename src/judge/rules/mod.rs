@@ -16,6 +16,7 @@ pub mod module_name_conflict;
 pub mod module_name_typo;
 pub mod not_a_shared_library;
 pub mod platform_mismatch;
+pub mod runtime_above_policy;
 pub mod unimportable_file_name;
 pub mod unknown_platform_tag;
 pub mod wheel_tags_disagree;
