@@ -1,6 +1,8 @@
 //! What an image needs from other objects: the symbols its loader must bind before the
 //! module's code can run. Rules compare these with what each interpreter exports.
 
+use std::borrow::Cow;
+
 /// How a reference binds when no object defines the symbol.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Binding {
@@ -11,29 +13,32 @@ pub enum Binding {
 }
 
 /// The version an ELF reference asks for (`DT_VERNEED`): `name@version` from `library`.
+///
+/// Names are borrowed from the mapped file (copied only when not UTF-8): an image imports
+/// hundreds of symbols, and reading them must not cost an allocation each.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NeededVersion {
+pub struct NeededVersion<'a> {
     /// The `DT_NEEDED` file the version is expected from (`libc.so.6`).
-    pub library: String,
+    pub library: Cow<'a, str>,
     /// The version name (`GLIBC_2.34`).
-    pub version: String,
+    pub version: Cow<'a, str>,
     /// `VER_FLG_WEAK`: a missing version only warns.
     pub weak: bool,
 }
 
 /// One symbol the image imports.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImportedSymbol {
-    /// The C name (no Mach-O leading underscore).
-    pub name: String,
+pub struct ImportedSymbol<'a> {
+    /// The C name (no Mach-O leading underscore), borrowed from the file.
+    pub name: Cow<'a, str>,
     pub binding: Binding,
     /// ELF: the version the reference needs, when it names one.
-    pub version: Option<NeededVersion>,
+    pub version: Option<NeededVersion<'a>>,
     /// PE: the DLL it is imported from (ELF and Mach-O leave the search to the loader).
-    pub library: Option<String>,
+    pub library: Option<Cow<'a, str>>,
 }
 
-impl ImportedSymbol {
+impl ImportedSymbol<'_> {
     /// Whether loading fails when no object defines it.
     pub fn is_strong(&self) -> bool {
         self.binding == Binding::Strong

@@ -117,10 +117,10 @@ pub trait ExportTable {
 }
 
 /// The import side of one loadable image: what its loader must bind from other objects.
-pub trait ImportTable {
+pub trait ImportTable<'a> {
     /// Every symbol the image imports, in table order. Walks the whole import table (for
     /// ELF: the dynamic symbols and version needs, never `.symtab` or debug sections).
-    fn imported_symbols(&self) -> Result<Vec<ImportedSymbol>, InspectError>;
+    fn imported_symbols(&self) -> Result<Vec<ImportedSymbol<'a>>, InspectError>;
 
     /// The libraries the loader loads first, in the image's order.
     fn needed_libraries(&self) -> Result<Vec<NeededLibrary>, InspectError>;
@@ -140,7 +140,7 @@ pub trait ImportTable {
 
     /// ELF: every symbol version the image needs (`DT_VERNEED`). The loader checks each
     /// one when it loads the image, whether or not a symbol refers to it.
-    fn version_needs(&self) -> Result<Vec<NeededVersion>, InspectError> {
+    fn version_needs(&self) -> Result<Vec<NeededVersion<'a>>, InspectError> {
         Ok(Vec::new())
     }
 }
@@ -171,7 +171,7 @@ pub struct Slice<'a> {
     pub exports: Result<Box<dyn ExportTable + 'a>, Unsearchable>,
     /// `None` when the image has no import table (ELF without a dynamic section or hash
     /// table, PE without an import directory): it imports nothing.
-    pub imports: Option<Box<dyn ImportTable + 'a>>,
+    pub imports: Option<Box<dyn ImportTable<'a> + 'a>>,
     /// Mach-O: the deployment target its load commands state.
     pub minimum_os: Option<MinimumOs>,
 }
@@ -187,28 +187,29 @@ pub struct SliceView<'a> {
     slice: Slice<'a>,
     lookups: RefCell<Vec<(String, LookupOutcome)>>,
     hooks: RefCell<Option<Vec<String>>>,
-    imported: Read<ImportedSymbol>,
+    imported: Read<ImportedSymbol<'a>>,
     needed: Read<NeededLibrary>,
-    versions: Read<NeededVersion>,
+    versions: Read<NeededVersion<'a>>,
 }
 
 /// An import-side table read once, on the first rule that asks, and shared after.
-type Read<T> = RefCell<Option<Rc<[T]>>>;
+type Read<T> = RefCell<Option<Rc<Vec<T>>>>;
 
 /// `cell`'s table, reading it with `read` the first time (an image without an import table
 /// has none of them: empty).
-fn read_once<T>(
+fn read_once<'a, T>(
     cell: &Read<T>,
-    imports: Option<&(dyn ImportTable + '_)>,
-    read: impl FnOnce(&dyn ImportTable) -> Result<Vec<T>, InspectError>,
-) -> Result<Rc<[T]>, InspectError> {
+    imports: Option<&(dyn ImportTable<'a> + 'a)>,
+    read: impl FnOnce(&dyn ImportTable<'a>) -> Result<Vec<T>, InspectError>,
+) -> Result<Rc<Vec<T>>, InspectError> {
     if let Some(table) = cell.borrow().as_ref() {
         return Ok(Rc::clone(table));
     }
-    let table: Rc<[T]> = match imports {
-        Some(imports) => read(imports)?.into(),
-        None => Rc::from(Vec::new()),
-    };
+    // An `Rc<Vec<_>>` takes the vector as it is; an `Rc<[_]>` would copy every entry.
+    let table = Rc::new(match imports {
+        Some(imports) => read(imports)?,
+        None => Vec::new(),
+    });
     *cell.borrow_mut() = Some(Rc::clone(&table));
     Ok(table)
 }
@@ -286,7 +287,7 @@ impl<'a> SliceView<'a> {
 
     /// Every symbol the slice imports (read once; later calls share the answer). Only rules
     /// about what the module needs from the interpreter ask for it.
-    pub fn imported_symbols(&self) -> Result<Rc<[ImportedSymbol]>, InspectError> {
+    pub fn imported_symbols(&self) -> Result<Rc<Vec<ImportedSymbol<'a>>>, InspectError> {
         read_once(&self.imported, self.slice.imports.as_deref(), |t| {
             t.imported_symbols()
         })
@@ -301,14 +302,14 @@ impl<'a> SliceView<'a> {
     }
 
     /// The libraries the loader loads first (read once; later calls share the answer).
-    pub fn needed_libraries(&self) -> Result<Rc<[NeededLibrary]>, InspectError> {
+    pub fn needed_libraries(&self) -> Result<Rc<Vec<NeededLibrary>>, InspectError> {
         read_once(&self.needed, self.slice.imports.as_deref(), |t| {
             t.needed_libraries()
         })
     }
 
     /// ELF: the symbol versions the image needs (read once; later calls share the answer).
-    pub fn version_needs(&self) -> Result<Rc<[NeededVersion]>, InspectError> {
+    pub fn version_needs(&self) -> Result<Rc<Vec<NeededVersion<'a>>>, InspectError> {
         read_once(&self.versions, self.slice.imports.as_deref(), |t| {
             t.version_needs()
         })

@@ -86,11 +86,10 @@ impl<'a> Reader<'a> {
             return Err(InspectError::Truncated(what));
         }
         let region = self.slice(offset, limit - offset, what)?;
-        let end = region
-            .iter()
-            .position(|&b| b == 0)
-            .ok_or(InspectError::Truncated(what))?;
-        Ok(&region[..end])
+        // `from_bytes_until_nul` finds the NUL with the library's word-at-a-time search.
+        std::ffi::CStr::from_bytes_until_nul(region)
+            .map(std::ffi::CStr::to_bytes)
+            .map_err(|_| InspectError::Truncated(what))
     }
 
     /// An unsigned LEB128 number at `offset`; returns the value and the offset after it.

@@ -1,18 +1,21 @@
 //! The part of a slice's imports that CPython provides: what the interpreter rules judge.
 
+use std::borrow::Cow;
+
 use crate::capi::{self, Availability, Row};
 use crate::inspect::{BinaryFormat, InspectError, SliceView};
 use crate::python::PythonVersion;
 
 /// One C-API symbol the slice needs bound to load.
-pub struct CpythonImport {
-    pub name: String,
+pub struct CpythonImport<'a> {
+    /// Borrowed from the file, as the slice's imports are.
+    pub name: Cow<'a, str>,
     pub row: &'static Row,
     /// Imported from a Windows DLL (`python312.dll`, `python3.dll`).
     pub from_dll: bool,
 }
 
-impl CpythonImport {
+impl CpythonImport<'_> {
     /// Whether `version` exports it on the platform the import is for. The table's library
     /// columns were read on Linux, so a Windows-only symbol (`PyErr_SetFromWindowsErr`) is
     /// judged for a DLL import by the stable ABI alone.
@@ -56,7 +59,7 @@ pub fn is_libpython(name: &str) -> bool {
 /// once each, by name. A weak reference is left out: the loader binds it to null and the
 /// module loads. A `Py*` name the table does not know (another library's, or one newer than
 /// the data) is left out too: no verdict is better than a guessed one.
-pub fn cpython_imports(slice: &SliceView<'_>) -> Result<Vec<CpythonImport>, InspectError> {
+pub fn cpython_imports<'a>(slice: &SliceView<'a>) -> Result<Vec<CpythonImport<'a>>, InspectError> {
     let mut found: Vec<CpythonImport> = Vec::new();
     for import in slice.imported_symbols()?.iter() {
         if !import.is_strong() || !capi::is_cpython_name(&import.name) {
@@ -79,7 +82,7 @@ pub fn cpython_imports(slice: &SliceView<'_>) -> Result<Vec<CpythonImport>, Insp
             from_dll: import.library.is_some(),
         });
     }
-    found.sort_by(|a, b| a.name.cmp(&b.name));
+    found.sort_unstable_by(|a, b| a.name.cmp(&b.name));
     found.dedup_by(|a, b| a.name == b.name);
     Ok(found)
 }

@@ -91,7 +91,7 @@ pub fn role(facts: &Facts) -> Result<Role, InspectError> {
                 && import.library.as_deref().is_none_or(is_python_dll)
         });
         if let Some(import) = capi_import {
-            return Ok(Role::Module(Evidence::CApiImport(import.name.clone())));
+            return Ok(Role::Module(Evidence::CApiImport(import.name.to_string())));
         }
         let needed = slice.needed_libraries()?;
         let python = needed

@@ -7,6 +7,8 @@
 //! strings and the two version tables are read; `.symtab` and debug sections never are. The
 //! walk is one pass over `DT_SYMTAB` (a few bytes per symbol; names only of undefined ones).
 
+use std::borrow::Cow;
+
 use goblin::elf::sym::{STB_GLOBAL, STB_GNU_UNIQUE, STB_WEAK, st_bind};
 use goblin::elf::symver::VERSYM_HIDDEN;
 
@@ -25,9 +27,9 @@ const VER_FLG_WEAK: u16 = 0x2;
 const NEED_ENTRY: u64 = 16;
 
 /// One `Elf_Vernaux`: the version index (`vna_other`) symbols refer to, and what it names.
-struct Need {
+struct Need<'a> {
     index: u16,
-    needed: NeededVersion,
+    needed: NeededVersion<'a>,
 }
 
 /// The dynamic symbols and version tables of one object, read only when a rule asks.
@@ -44,9 +46,9 @@ pub struct ElfImports<'a> {
     pub runpath: Option<u64>,
 }
 
-impl ElfImports<'_> {
+impl<'a> ElfImports<'a> {
     /// The `Elf_Verneed` list: each entry names a file and its `Elf_Vernaux` versions.
-    fn needs(&self) -> Result<Vec<Need>, InspectError> {
+    fn needs(&self) -> Result<Vec<Need<'a>>, InspectError> {
         let (table, count) = match &self.needs {
             None => return Ok(Vec::new()),
             Some(needs) => needs.clone()?,
@@ -99,13 +101,12 @@ impl ElfImports<'_> {
         Ok(needs)
     }
 
-    fn string(&self, offset: u32) -> Result<String, InspectError> {
-        let bytes = self.symbols.strings.c_str(offset.into())?;
-        Ok(String::from_utf8_lossy(bytes).into_owned())
+    fn string(&self, offset: u32) -> Result<Cow<'a, str>, InspectError> {
+        Ok(text(self.symbols.strings.c_str(offset.into())?))
     }
 }
 
-impl ImportTable for ElfImports<'_> {
+impl<'a> ImportTable<'a> for ElfImports<'a> {
     fn needed_libraries(&self) -> Result<Vec<NeededLibrary>, InspectError> {
         self.needed
             .iter()
@@ -139,15 +140,15 @@ impl ImportTable for ElfImports<'_> {
         Ok(paths)
     }
 
-    fn version_needs(&self) -> Result<Vec<NeededVersion>, InspectError> {
+    fn version_needs(&self) -> Result<Vec<NeededVersion<'a>>, InspectError> {
         Ok(self.needs()?.into_iter().map(|need| need.needed).collect())
     }
 
-    fn imported_symbols(&self) -> Result<Vec<ImportedSymbol>, InspectError> {
+    fn imported_symbols(&self) -> Result<Vec<ImportedSymbol<'a>>, InspectError> {
         let needs = self.needs()?;
         // Never past what DT_SYMTAB's segment holds, whatever the hash table claims.
         let count = u64::from(self.hash.symbol_count()?).min(self.symbols.capacity()) as u32;
-        let mut imports = Vec::new();
+        let mut imports = Vec::with_capacity(count as usize);
         // Index 0 is the null symbol (STN_UNDEF).
         for index in 1..count {
             if !self.symbols.is_undefined(index)? {
@@ -175,12 +176,21 @@ impl ImportTable for ElfImports<'_> {
                 None => None,
             };
             imports.push(ImportedSymbol {
-                name: String::from_utf8_lossy(name).into_owned(),
+                name: text(name),
                 binding,
                 version,
                 library: None,
             });
         }
         Ok(imports)
+    }
+}
+
+/// A name from the string table, borrowed when it is UTF-8 (always, in practice: the check is
+/// the fast one, not the lossy decoder's).
+fn text(bytes: &[u8]) -> Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(bytes),
     }
 }

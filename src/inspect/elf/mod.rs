@@ -78,7 +78,7 @@ pub fn read_extent(head: &[u8]) -> Option<u64> {
 }
 
 type Exports<'a> = Result<Box<dyn ExportTable + 'a>, Unsearchable>;
-type Imports<'a> = Option<Box<dyn ImportTable + 'a>>;
+type Imports<'a> = Option<Box<dyn ImportTable<'a> + 'a>>;
 
 /// The kind of a loadable object, the tables `dlsym` would search in it, and the dynamic
 /// symbols it imports (counted by the same hash table, as the symbol table has no size).

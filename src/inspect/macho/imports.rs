@@ -35,7 +35,7 @@ pub(super) struct UndefinedSymbols<'a> {
     pub rpaths: Vec<Extent>,
 }
 
-impl ImportTable for UndefinedSymbols<'_> {
+impl<'a> ImportTable<'a> for UndefinedSymbols<'a> {
     fn needed_libraries(&self) -> Result<Vec<NeededLibrary>, InspectError> {
         self.dylibs
             .iter()
@@ -61,7 +61,7 @@ impl ImportTable for UndefinedSymbols<'_> {
             .collect()
     }
 
-    fn imported_symbols(&self) -> Result<Vec<ImportedSymbol>, InspectError> {
+    fn imported_symbols(&self) -> Result<Vec<ImportedSymbol<'a>>, InspectError> {
         let Some(symtab) = self.symtab else {
             return Ok(Vec::new());
         };
@@ -107,7 +107,7 @@ impl ImportTable for UndefinedSymbols<'_> {
                 continue;
             };
             imports.push(ImportedSymbol {
-                name: String::from_utf8_lossy(c_name).into_owned(),
+                name: String::from_utf8_lossy(c_name),
                 binding: if n_desc & N_WEAK_REF != 0 {
                     Binding::Weak
                 } else {

@@ -28,7 +28,7 @@ pub fn open_thin(bytes: &[u8]) -> Result<Slice<'_>, InspectError> {
     let header = MachHeader::parse(bytes)?;
     let image = Reader::new(bytes, header.big_endian);
     let linkedit = load_commands::read(&image, &header)?;
-    let imports: Option<Box<dyn ImportTable + '_>> = Some(Box::new(UndefinedSymbols {
+    let imports: Option<Box<dyn ImportTable<'_> + '_>> = Some(Box::new(UndefinedSymbols {
         image,
         is_64: header.is_64,
         symtab: linkedit.symtab,

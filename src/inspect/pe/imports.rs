@@ -11,6 +11,8 @@
 
 use super::address_map::AddressMap;
 use super::headers::DataDirectory;
+use std::borrow::Cow;
+
 use crate::inspect::{Binding, ImportTable, ImportedSymbol, InspectError, NeededLibrary, Reader};
 
 const DESCRIPTOR_SIZE: u64 = 20;
@@ -27,7 +29,7 @@ pub(super) struct ImportDirectory<'a> {
     pub is_64: bool,
 }
 
-impl ImportDirectory<'_> {
+impl<'a> ImportDirectory<'a> {
     /// The names one lookup table imports (ordinal imports have none and are skipped).
     /// `budget` counts down the entries every table may still have: tables of a real image
     /// never share bytes, so more entries than the file holds means a hostile overlap, which
@@ -35,9 +37,9 @@ impl ImportDirectory<'_> {
     fn names(
         &self,
         table_rva: u32,
-        library: &str,
+        library: Cow<'a, str>,
         budget: &mut u64,
-        out: &mut Vec<ImportedSymbol>,
+        out: &mut Vec<ImportedSymbol<'a>>,
     ) -> Result<(), InspectError> {
         let span = self.address_map.locate(table_rva, WHAT_LOOKUP)?;
         let width: u64 = if self.is_64 { 8 } else { 4 };
@@ -62,10 +64,10 @@ impl ImportDirectory<'_> {
                     WHAT_HINT_NAME,
                 )?;
                 out.push(ImportedSymbol {
-                    name: String::from_utf8_lossy(name).into_owned(),
+                    name: String::from_utf8_lossy(name),
                     binding: Binding::Strong,
                     version: None,
-                    library: Some(library.to_string()),
+                    library: Some(library.clone()),
                 });
             }
             at += width;
@@ -74,11 +76,11 @@ impl ImportDirectory<'_> {
     }
 }
 
-impl ImportDirectory<'_> {
+impl<'a> ImportDirectory<'a> {
     /// Calls `each` with every descriptor's DLL name and lookup table, in order.
     fn descriptors(
         &self,
-        mut each: impl FnMut(String, u32) -> Result<(), InspectError>,
+        mut each: impl FnMut(Cow<'a, str>, u32) -> Result<(), InspectError>,
     ) -> Result<(), InspectError> {
         let span = self
             .address_map
@@ -97,8 +99,7 @@ impl ImportDirectory<'_> {
                 name_span.offset,
                 name_span.end,
                 WHAT_NAME,
-            )?)
-            .into_owned();
+            )?);
             let table = if original_first_thunk != 0 {
                 original_first_thunk
             } else {
@@ -111,21 +112,24 @@ impl ImportDirectory<'_> {
     }
 }
 
-impl ImportTable for ImportDirectory<'_> {
+impl<'a> ImportTable<'a> for ImportDirectory<'a> {
     fn needed_libraries(&self) -> Result<Vec<NeededLibrary>, InspectError> {
         let mut libraries = Vec::new();
         self.descriptors(|name, _| {
-            libraries.push(NeededLibrary { name, weak: false });
+            libraries.push(NeededLibrary {
+                name: name.into_owned(),
+                weak: false,
+            });
             Ok(())
         })?;
         Ok(libraries)
     }
 
-    fn imported_symbols(&self) -> Result<Vec<ImportedSymbol>, InspectError> {
+    fn imported_symbols(&self) -> Result<Vec<ImportedSymbol<'a>>, InspectError> {
         let mut imports = Vec::new();
         let width = if self.is_64 { 8 } else { 4 };
         let mut budget = self.file.bytes.len() as u64 / width;
-        self.descriptors(|library, table| self.names(table, &library, &mut budget, &mut imports))?;
+        self.descriptors(|library, table| self.names(table, library, &mut budget, &mut imports))?;
         Ok(imports)
     }
 }
@@ -174,7 +178,7 @@ mod tests {
         let found = directory(&bytes).imported_symbols().unwrap();
         let names: Vec<(&str, Option<&str>)> = found
             .iter()
-            .map(|i| (i.name.as_str(), i.library.as_deref()))
+            .map(|i| (i.name.as_ref(), i.library.as_deref()))
             .collect();
         assert_eq!(
             names,

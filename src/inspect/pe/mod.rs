@@ -39,7 +39,7 @@ pub fn open(bytes: &[u8]) -> Result<Slice<'_>, InspectError> {
             address_map: headers.address_map.clone(),
             directory,
             is_64: headers.is_64,
-        }) as Box<dyn ImportTable + '_>
+        }) as Box<dyn ImportTable<'_> + '_>
     });
     let exports = match headers.export_directory {
         None => Err(Unsearchable::NoExportDirectory),

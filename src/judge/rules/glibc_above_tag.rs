@@ -77,8 +77,8 @@ pub fn check(facts: &Facts) -> Result<Vec<Finding>, InspectError> {
             Finding::new(
                 &RULE,
                 format!(
-                    "Module `{}` needs glibc {needed}: `{version_name}`{by}, but {promises} {} glibc {lowest}: on glibc {}, importing it fails with ``version `{version_name}' not found``.",
-                    facts.artifact.identity.name,
+                    "{} needs glibc {needed}: `{version_name}`{by}, but {promises} {} glibc {lowest}: on glibc {}, importing it fails with ``version `{version_name}' not found``.",
+                    facts.subject(),
                     claims::promise(several),
                     releases_from(lowest, before(needed)),
                 ),
@@ -112,7 +112,7 @@ fn highest_need(slice: &SliceView<'_>) -> Result<Option<(Version, String)>, Insp
     Ok(slice
         .version_needs()?
         .iter()
-        .filter_map(|need| Some((glibc_release(need)?, need.version.clone())))
+        .filter_map(|need| Some((glibc_release(need)?, need.version.to_string())))
         .max_by_key(|(release, _)| *release))
 }
 
@@ -127,7 +127,7 @@ fn symbols_needing(slice: &SliceView<'_>, version: &str) -> Result<String, Inspe
                 .as_ref()
                 .is_some_and(|v| v.version == version)
         })
-        .map(|import| import.name.as_str())
+        .map(|import| import.name.as_ref())
         .collect();
     names.sort_unstable();
     names.dedup();
@@ -183,7 +183,7 @@ mod tests {
 
     #[test]
     fn version_names_become_releases() {
-        let need = |version: &str, weak| NeededVersion {
+        let need = |version: &'static str, weak| NeededVersion {
             library: "libc.so.6".into(),
             version: version.into(),
             weak,

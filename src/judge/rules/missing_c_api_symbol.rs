@@ -107,7 +107,7 @@ fn against_targets(
     if missing.len() > LISTED {
         let rest: Vec<&str> = missing[LISTED..]
             .iter()
-            .map(|(import, _)| import.name.as_str())
+            .map(|(import, _)| import.name.as_ref())
             .collect();
         findings.push(
             Finding::new(

@@ -6,7 +6,6 @@ use crate::inspect::InspectError;
 use crate::judge::claims;
 use crate::judge::{Facts, Finding, Rule, Severity};
 use crate::libraries::linux_policy;
-use crate::model::ArtifactKind;
 use crate::platform::{Libc, Os, PlatformClaim};
 
 pub static RULE: Rule = Rule {
@@ -44,10 +43,7 @@ pub fn check(facts: &Facts) -> Result<Vec<Finding>, InspectError> {
     else {
         return Ok(Vec::new());
     };
-    let what = match facts.artifact.kind {
-        ArtifactKind::Module => format!("Module `{}`", facts.artifact.identity.name),
-        ArtifactKind::Library => "This library".to_string(),
-    };
+    let what = facts.subject();
     let mut findings = Vec::new();
     for slice in facts.shared_libraries() {
         let Some(machine) = slice.machine() else {
@@ -60,7 +56,7 @@ pub fn check(facts: &Facts) -> Result<Vec<Finding>, InspectError> {
                 && policy.allows(machine, &need.version) == Some(false)
                 && !refused.iter().any(|(version, _)| *version == need.version)
             {
-                refused.push((need.version.clone(), need.library.clone()));
+                refused.push((need.version.to_string(), need.library.to_string()));
             }
         }
         if refused.is_empty() {

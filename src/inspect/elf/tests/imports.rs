@@ -5,18 +5,34 @@ use super::fixture;
 use crate::inspect::elf::open;
 use crate::inspect::{Binding, ImportedSymbol, NeededVersion};
 
-fn imports(file: &str) -> Vec<ImportedSymbol> {
+/// The imports, owned (the fixture's bytes do not outlive the call).
+fn imports(file: &str) -> Vec<ImportedSymbol<'static>> {
     let bytes = fixture(file);
     let slice = open(&bytes).expect("opens");
     let table = slice.imports.as_ref().expect("has an import table");
-    table.imported_symbols().expect("reads")
+    let owned = |text: &std::borrow::Cow<'_, str>| std::borrow::Cow::Owned(text.to_string());
+    table
+        .imported_symbols()
+        .expect("reads")
+        .iter()
+        .map(|i| ImportedSymbol {
+            name: owned(&i.name),
+            binding: i.binding,
+            version: i.version.as_ref().map(|v| NeededVersion {
+                library: owned(&v.library),
+                version: owned(&v.version),
+                weak: v.weak,
+            }),
+            library: i.library.as_ref().map(owned),
+        })
+        .collect()
 }
 
-fn names(imports: &[ImportedSymbol], binding: Binding) -> Vec<&str> {
+fn names<'a>(imports: &'a [ImportedSymbol<'a>], binding: Binding) -> Vec<&'a str> {
     let mut names: Vec<&str> = imports
         .iter()
         .filter(|i| i.binding == binding)
-        .map(|i| i.name.as_str())
+        .map(|i| i.name.as_ref())
         .collect();
     names.sort_unstable();
     names
@@ -53,7 +69,7 @@ fn versions_come_from_the_version_needs() {
         let import = found.iter().find(|i| i.name == name).unwrap();
         (import.binding, import.version.clone())
     };
-    let glibc = |version: &str| NeededVersion {
+    let glibc = |version: &'static str| NeededVersion {
         library: "libc.so.6".into(),
         version: version.into(),
         weak: false,
