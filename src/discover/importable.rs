@@ -152,7 +152,10 @@ mod tests {
     #[test]
     fn shared_libraries_that_are_no_modules_are_libraries_to_check() {
         for (dirs, file) in [
-            (&["scan", "site-packages", "numpy.libs"][..], "libopenblas-1a2b.so"),
+            (
+                &["scan", "site-packages", "numpy.libs"][..],
+                "libopenblas-1a2b.so",
+            ),
             (&["scan", "pkg", ".dylibs"][..], "libz.so"),
             // A module-named file in a vendored folder is no module there.
             (&["scan", "pkg", ".dylibs"][..], "_core.abi3.so"),
@@ -164,6 +167,9 @@ mod tests {
         ] {
             assert_eq!(classify(dirs, file), Classification::Library, "{file}");
         }
-        assert_eq!(classify(&["scan"], "libfoo.so.txt"), Classification::Ignored);
+        assert_eq!(
+            classify(&["scan"], "libfoo.so.txt"),
+            Classification::Ignored
+        );
     }
 }

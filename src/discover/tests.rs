@@ -66,7 +66,14 @@ fn directory_scan_checks_modules_and_every_library_beside_them() {
             _ => None,
         })
         .collect();
-    assert_eq!(kinds[0], ("libopenblas-1a2b.so".into(), ArtifactKind::Library, "numpy.libs/libopenblas-1a2b.so".into()));
+    assert_eq!(
+        kinds[0],
+        (
+            "libopenblas-1a2b.so".into(),
+            ArtifactKind::Library,
+            "numpy.libs/libopenblas-1a2b.so".into()
+        )
+    );
     assert_eq!(kinds[2].1, ArtifactKind::Module);
     assert_eq!(kinds[3].1, ArtifactKind::Library);
     assert!(found.unchecked.is_empty(), "{:?}", found.unchecked);

@@ -390,7 +390,12 @@ mod tests {
             .collect();
         assert_eq!(skipped, ["../../escape.so", "/abs/evil.so"]);
         assert_eq!(listing.libraries, ["pkg.libs/libblas-1a2b.so"]);
-        assert!(listing.neighbourhood.files.contains("pkg.libs/libblas-1a2b.so"));
+        assert!(
+            listing
+                .neighbourhood
+                .files
+                .contains("pkg.libs/libblas-1a2b.so")
+        );
         let mut bytes = Vec::new();
         inflate_member(w.path(), names[0], &mut bytes).unwrap();
         assert_eq!(bytes, b"x");

@@ -3,7 +3,7 @@
 
 use crate::hook::{HookNames, ModuleNameError};
 use crate::inspect::{Binary, BinaryFormat, InspectError, LookupOutcome, ObjectKind, SliceView};
-use crate::model::Artifact;
+use crate::model::{Artifact, ArtifactKind};
 
 /// The input to every rule.
 pub struct Facts<'f, 'b> {
@@ -23,6 +23,22 @@ impl<'f, 'b> Facts<'f, 'b> {
             .slices
             .iter()
             .filter(|slice| *slice.kind() == ObjectKind::SharedLibrary)
+    }
+
+    /// How messages name the artifact: "Module `foo`", or "Library `libfoo.so.1`" for a
+    /// library (vendored, or loaded by path), whose module name means nothing.
+    pub fn subject(&self) -> String {
+        match self.artifact.kind {
+            ArtifactKind::Module => format!("Module `{}`", self.artifact.identity.name),
+            ArtifactKind::Library => {
+                let file = self
+                    .artifact
+                    .path
+                    .file_name()
+                    .map(|name| name.to_string_lossy());
+                format!("Library `{}`", file.unwrap_or_default())
+            }
+        }
     }
 
     /// "arm64 slice: " for a fat file, nothing for a thin one.

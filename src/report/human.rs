@@ -424,6 +424,7 @@ fn render_finding(
     }
     if let Some(artifact) = &entry.artifact
         && finding.severity > Severity::Note
+        && artifact.kind == ArtifactKind::Module
     {
         let identity = &artifact.identity;
         writeln!(

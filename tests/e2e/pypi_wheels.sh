@@ -68,6 +68,13 @@ WHEELS=(
     "3.12 numpy-2.4.6-cp312-cp312-win_arm64.whl"
 )
 
+# Real defects of pinned wheels, "<wheel> <rule> <library>": each module's only finding must be
+# that one, and it must appear. numpy's win32 wheels import MSVCP140.dll (the C++ runtime) but,
+# unlike its win_amd64/win_arm64 wheels, do not vendor it with delvewheel
+# (numpy.libs/msvcp140-<hash>.dll); CPython for Windows installs only vcruntime140.dll, so on a
+# machine without the Visual C++ redistributable `import numpy` fails with "DLL load failed".
+export PYPI_KNOWN_DEFECTS="numpy-2.4.6-cp312-cp312-win32.whl PYI021 MSVCP140.dll"
+
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 python="${PYTHON:-python3}"
@@ -141,6 +148,15 @@ import json, os, re, struct, sys
 
 root, report_path, exit_code, coverage_path, wheel = sys.argv[1:6]
 decoys = set(sys.argv[6:])
+known = [line.split() for line in os.environ.get("PYPI_KNOWN_DEFECTS", "").splitlines() if line.strip()]
+known_here = [(rule, lib) for w, rule, lib in known if w == wheel]
+
+def only_known(a):
+    """A module failing only by this wheel's known defects."""
+    findings = a.get("findings") or []
+    return bool(findings) and all(
+        any(f.get("rule_id") == rule and f"`{lib}`" in f.get("message", "") for rule, lib in known_here)
+        for f in findings)
 root = os.path.realpath(root)
 
 # Suffixes some CPython imports (docs/loader-rules.md §1); identifiers have no dots, so the
@@ -165,7 +181,7 @@ for top, _, names in os.walk(root):
 expected = {f for f in files if importable(f)}
 
 problems = []
-if exit_code != "0":
+if exit_code != ("1" if known_here else "0"):
     problems.append(f"pyinit-check exited {exit_code}")
 try:
     with open(report_path) as f:
@@ -184,7 +200,7 @@ for rel in sorted(expected - reported.keys()):
     problems.append(f"not listed: {rel}")
 for rel in sorted(expected & reported.keys()):
     a = reported[rel]
-    if a.get("status") != "pass":
+    if a.get("status") != "pass" and not (known_here and only_known(a)):
         why = "; ".join(f.get("message", "?") for f in a.get("findings", []))[:300]
         problems.append(f"status {a.get('status')!r} for {rel}: {why}")
 for rel in sorted(reported.keys() - expected):
@@ -297,19 +313,25 @@ rc=0
 "$checker" --format json "$cache"/*.whl >"$tmp/direct.json" 2>"$tmp/stderr" || rc=$?
 if out="$("$python" - "$tmp/direct.json" "$rc" <<'PY' 2>&1
 import json, sys
+import os
 report = json.load(open(sys.argv[1]))
-artifacts = report["artifacts"]
-assert sys.argv[2] == "0", f"exit {sys.argv[2]}"
+known = [line.split() for line in os.environ.get("PYPI_KNOWN_DEFECTS", "").splitlines() if line.strip()]
+def expected(a, f):
+    return any((a.get("wheel") or "").endswith("/" + w) and f["rule_id"] == rule and f"`{lib}`" in f["message"]
+               for w, rule, lib in known)
+artifacts = [a for a in report["artifacts"]
+             if not (a.get("findings") and all(expected(a, f) for f in a["findings"]))]
+assert sys.argv[2] == ("1" if len(artifacts) < len(report["artifacts"]) else "0"), f"exit {sys.argv[2]}"
 bad = [a["path"] for a in artifacts if a["status"] != "pass"]
 assert not bad, f"not passing: {bad[:3]}"
 assert all((a.get("wheel") or "").endswith(".whl") for a in artifacts), "members must name their wheel"
-assert not any(".libs/" in a["path"] or ".dylibs/" in a["path"] for a in artifacts)
+assert all(a.get("kind") == "library" for a in artifacts if ".libs/" in a["path"] or ".dylibs/" in a["path"])
 # Read from the archive, each module is held to every promise its wheel's tags make
 # (architecture, glibc/musl, macOS minimum, python DLL, WHEEL tags): these wheels keep them
 # all, so not even a warning or a note may appear (no false positives).
 noise = [(a["path"], f["rule_id"]) for a in artifacts for f in a.get("findings", [])]
 assert not noise, f"findings on wheels that keep their promises: {noise[:5]}"
-print(f"{len(artifacts)} modules read from {len(set(a['wheel'] for a in artifacts))} wheels, all pass with no finding")
+print(f"{len(artifacts)} modules and libraries read from {len(set(a['wheel'] for a in artifacts))} wheels, all pass with no finding")
 PY
 )"; then
     report yes "wheels checked directly as .whl archives" "$out"

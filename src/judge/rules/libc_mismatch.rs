@@ -33,7 +33,7 @@ pub fn check(facts: &Facts) -> Result<Vec<Finding>, InspectError> {
     if promised.is_empty() || claims::os_of(facts.format()) != Os::Linux {
         return Ok(Vec::new());
     }
-    let module = &facts.artifact.identity.name;
+    let subject = facts.subject();
     let mut findings = Vec::new();
     let mut binary_names_a_libc = false;
     for slice in facts.shared_libraries() {
@@ -60,7 +60,7 @@ pub fn check(facts: &Facts) -> Result<Vec<Finding>, InspectError> {
             claims::promise(several),
         );
         findings.push(
-            Finding::new(&RULE, format!("Module `{module}` is {cause}"))
+            Finding::new(&RULE, format!("{subject} is {cause}"))
                 .help(format!(
                     "Build it against {wanted} (a {wanted} container or target), or tag it for {name}."
                 ))
@@ -90,7 +90,7 @@ pub fn check(facts: &Facts) -> Result<Vec<Finding>, InspectError> {
             Finding::new(
                 &RULE,
                 format!(
-                    "Module `{module}` has contradicting C library promises: {}. A module is built for one of them, and systems with the other cannot load it.",
+                    "{subject} has contradicting C library promises: {}. A module is built for one of them, and systems with the other cannot load it.",
                     claims::join(&parts)
                 ),
             )

@@ -5,7 +5,7 @@
 use crate::inspect::{BinaryFormat, InspectError};
 use crate::judge::search::{self, Missing, Route};
 use crate::judge::{Facts, Finding, Rule, Severity};
-use crate::model::{ArtifactKind, ByteSource};
+use crate::model::ByteSource;
 
 pub static RULE: Rule = Rule {
     id: "PYI021",
@@ -34,10 +34,7 @@ the library statically.",
 
 pub fn check(facts: &Facts) -> Result<Vec<Finding>, InspectError> {
     let cargo_output = matches!(facts.artifact.bytes, ByteSource::Cargo(_));
-    let what = match facts.artifact.kind {
-        ArtifactKind::Module => format!("Module `{}`", facts.artifact.identity.name),
-        ArtifactKind::Library => "This library".to_string(),
-    };
+    let what = facts.subject();
     let mut findings = Vec::new();
     for slice in facts.shared_libraries() {
         for resolution in search::resolve(facts, slice)? {

@@ -122,9 +122,9 @@ pub fn check(facts: &Facts) -> Result<Vec<Finding>, InspectError> {
         let mut finding = Finding::new(
             &RULE,
             format!(
-                "{}Module `{}` is {cause}",
+                "{}{} is {cause}",
                 facts.slice_prefix(slice),
-                facts.artifact.identity.name,
+                facts.subject(),
             ),
         )
         .slice(Some(slice.arch()))

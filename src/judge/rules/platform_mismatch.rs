@@ -30,7 +30,7 @@ pub fn check(facts: &Facts) -> Result<Vec<Finding>, InspectError> {
     let platform = &facts.artifact.identity.platform;
     let claims = &platform.claims;
     let format_os = os_of(facts.format());
-    let module = &facts.artifact.identity.name;
+    let subject = facts.subject();
     let mut findings = Vec::new();
     if platform.any_platform {
         let others: Vec<String> = [Os::Linux, Os::MacOs, Os::Windows]
@@ -42,7 +42,7 @@ pub fn check(facts: &Facts) -> Result<Vec<Finding>, InspectError> {
             Finding::new(
                 &RULE,
                 format!(
-                    "Module `{module}` is {} {} file, but the wheel's platform tag `any` promises every platform: installers put it on {} too, where it cannot be loaded.",
+                    "{subject} is {} {} file, but the wheel's platform tag `any` promises every platform: installers put it on {} too, where it cannot be loaded.",
                     article(facts.format()),
                     facts.format().describe(),
                     claims::join(&others),
@@ -72,8 +72,11 @@ pub fn check(facts: &Facts) -> Result<Vec<Finding>, InspectError> {
             claims::join(&formats),
         );
         findings.push(
-            Finding::new(&RULE, format!("Module `{module}` is {cause}"))
-                .wheel_cause(claims::wheel_cause(facts, &wrong_system, &cause)),
+            Finding::new(&RULE, format!("{subject} is {cause}")).wheel_cause(claims::wheel_cause(
+                facts,
+                &wrong_system,
+                &cause,
+            )),
         );
     }
 
@@ -124,7 +127,7 @@ pub fn check(facts: &Facts) -> Result<Vec<Finding>, InspectError> {
             claims::promise(several)
         );
         findings.push(
-            Finding::new(&RULE, format!("Module `{module}` {cause}"))
+            Finding::new(&RULE, format!("{subject} {cause}"))
             .wheel_cause(claims::wheel_cause(facts, &group, &cause))
             .help(format!(
                 "Build it for {wanted} (or tag it for {have}).{}",

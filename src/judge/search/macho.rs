@@ -9,6 +9,7 @@ use super::{Guarantee, Missing, Resolution, Route, directory_of, holds, join};
 use crate::inspect::{InspectError, SliceView};
 use crate::judge::Facts;
 use crate::judge::cpython_imports::is_libpython;
+use crate::model::ArtifactKind;
 
 pub fn resolve(facts: &Facts, slice: &SliceView<'_>) -> Result<Vec<Resolution>, InspectError> {
     let needed = slice.needed_libraries()?;
@@ -30,10 +31,17 @@ pub fn resolve(facts: &Facts, slice: &SliceView<'_>) -> Result<Vec<Resolution>, 
             let candidates: Vec<String> = if let Some(rest) = name.strip_prefix("@loader_path/") {
                 join(origin, rest).into_iter().collect()
             } else if let Some(rest) = name.strip_prefix("@rpath/") {
-                rpaths
+                let own = rpaths
                     .iter()
                     .filter_map(|rpath| rpath.path.strip_prefix("@loader_path"))
-                    .filter_map(|dir| join(origin, dir))
+                    .filter_map(|dir| join(origin, dir));
+                // dyld also tries the `LC_RPATH`s of every image that led to this load. Who
+                // loads a library is not known when it is judged alone, so a library is
+                // taken to reach what lies beside it (the module's `LC_RPATH` that reached
+                // it reaches its siblings too, as delocate's `.dylibs` rely on).
+                let inherited =
+                    (facts.artifact.kind == ArtifactKind::Library).then(|| origin.to_string());
+                own.chain(inherited)
                     .filter_map(|dir| join(&dir, rest))
                     .collect()
             } else {
