@@ -357,8 +357,15 @@ fn a_newer_cpp_runtime_than_the_policy_allows_is_pyi022() {
         ],
     );
     let (exit, report) = json(&[&old]);
-    assert_eq!((exit, verdicts(&report)[0].1.clone()), (1, vec!["PYI022".to_string()]), "{report}");
-    assert!(messages(&report)[0].contains("`GLIBCXX_3.4.21` (libstdc++.so.6)"), "{report}");
+    assert_eq!(
+        (exit, verdicts(&report)[0].1.clone()),
+        (1, vec!["PYI022".to_string()]),
+        "{report}"
+    );
+    assert!(
+        messages(&report)[0].contains("`GLIBCXX_3.4.21` (libstdc++.so.6)"),
+        "{report}"
+    );
     // manylinux_2_28 (AlmaLinux 8, GCC 8's runtime) has it.
     let new = wheel_of(
         dir.path(),

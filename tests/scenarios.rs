@@ -625,7 +625,11 @@ fn vendored_libraries_are_checked_as_libraries() {
     let run = t.json(&["site-packages"]);
     run.exit(0).counts([4, 0, 0, 0]);
     run.check(run.unchecked().is_empty(), "nothing unchecked");
-    for needle in ["pkg.libs/libfoo-1a2b.so", "pkg.libs/libfoo.so.5", ".dylibs/x.so"] {
+    for needle in [
+        "pkg.libs/libfoo-1a2b.so",
+        "pkg.libs/libfoo.so.5",
+        ".dylibs/x.so",
+    ] {
         let library = run.entry(needle)["kind"] == "library";
         run.check(library, &format!("{needle} is a library"));
     }
