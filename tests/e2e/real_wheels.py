@@ -270,11 +270,17 @@ def main():
                 with zipfile.ZipFile(path) as zf:
                     windows = any(p.startswith("win") for p in wheel_tags(wheel)[2])
                     expected = importable_members(zf, windows)
-                    reported = {a["member"] for a in members}
+                    # Modules are the importable files; every other binary listed (vendored in
+                    # `<dist>.libs/` or `.dylibs/`, or a library beside the modules) is checked as
+                    # a library, because the modules need it to load.
+                    reported = {a["member"] for a in members if a.get("kind") != "library"}
+                    libraries = {a["member"] for a in members if a.get("kind") == "library"}
                     for m in sorted(expected - reported):
                         problems.append(f"not listed: {m}")
                     for m in sorted(reported - expected):
                         problems.append(f"lists a file CPython would not import: {m}")
+                    for m in sorted(libraries & expected):
+                        problems.append(f"an importable module listed as a library: {m}")
                     if not e["no_modules"] and not expected:
                         problems.append("no importable extension module in the wheel: the case would be vacuous")
                     for a in members:

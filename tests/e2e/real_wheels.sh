@@ -13,7 +13,9 @@
 #   - an input that could not be checked (status "error", exit 2) fails;
 #   - the modules reported are exactly the files CPython could import in the wheel (a file
 #     named `<identifier>.<extension suffix>` in directories that are package names, from
-#     the root or `<name>.data/platlib|purelib/`, not in a vendored-library folder);
+#     the root or `<name>.data/platlib|purelib/`, not in a vendored-library folder); every
+#     other binary is reported as a library (kind "library"), which the modules need to load,
+#     and is held to the same rule: every finding a known defect;
 #   - a wheel marked `[no-modules]` (a binary-only wheel such as ruff's) is "nothing to
 #     check", and every other wheel has modules;
 #   - real imports: every manylinux x86_64 wheel tagged cp38..cp313 or abi3 is unzipped and
