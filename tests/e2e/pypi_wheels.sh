@@ -310,7 +310,10 @@ done
 # The same wheels checked as .whl files, without unzipping: every member module is read from
 # the archive and must pass with no finding at all, naming its wheel.
 rc=0
-"$checker" --format json "$cache"/*.whl >"$tmp/direct.json" 2>"$tmp/stderr" || rc=$?
+# Only the pinned wheels: the cache directory may hold others (other scripts share it).
+pinned=()
+for entry in "${WHEELS[@]}"; do pinned+=("$cache/${entry#* }"); done
+"$checker" --format json "${pinned[@]}" >"$tmp/direct.json" 2>"$tmp/stderr" || rc=$?
 if out="$("$python" - "$tmp/direct.json" "$rc" <<'PY' 2>&1
 import json, sys
 import os
