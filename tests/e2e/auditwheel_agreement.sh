@@ -69,7 +69,9 @@ def policies(arch):
             found.append((int(m[1]), int(m[2])))
     return sorted(found)
 
-wheels = sorted(p for p in cache.glob("*.whl") if "manylinux" in p.name)
+# The manylinux wheels tests/e2e/pypi_wheels.sh pins (the cache may hold other scripts' wheels).
+pinned = re.findall(r'^\s*"[0-9.t]+ (\S+\.whl)"', (Path(fixtures).parents[1] / "e2e" / "pypi_wheels.sh").read_text(), re.M)
+wheels = sorted(cache / name for name in pinned if "manylinux" in name)
 wheels += [crafted(f) for f in ("goodx86.cpython-312-x86_64-linux-gnu.so",
                                 "newglibc.cpython-312-x86_64-linux-gnu.so",
                                 "newerglibc.cpython-312-x86_64-linux-gnu.so")]
