@@ -80,6 +80,15 @@ impl Row {
             .unwrap_or("")
     }
 
+    /// The name's bytes, for the binary search: no character-boundary checks on the way.
+    fn name_bytes(&self) -> &'static [u8] {
+        let start = self.name_at as usize;
+        table::NAMES
+            .as_bytes()
+            .get(start..start + usize::from(self.name_len))
+            .unwrap_or(&[])
+    }
+
     /// Whether the row was seen in at least one real library (else: stable ABI manifest only).
     pub fn from_library(&self) -> bool {
         self.flags & FROM_LIBRARY != 0
@@ -195,7 +204,7 @@ impl Row {
 /// The row of a symbol CPython is known to have exported or declared stable, if any.
 pub fn row(name: &str) -> Option<&'static Row> {
     table::ROWS
-        .binary_search_by(|row| row.name().as_bytes().cmp(name.as_bytes()))
+        .binary_search_by(|row| row.name_bytes().cmp(name.as_bytes()))
         .ok()
         .map(|index| &table::ROWS[index])
 }
