@@ -11,6 +11,7 @@ use crate::error::{CheckError, exit};
 use crate::hook::{HookNames, ModuleNameError};
 use crate::inspect::{BinaryFormat, SliceSummary};
 pub use crate::judge::FailOn;
+use crate::judge::search::Resolution;
 use crate::judge::{Finding, Severity};
 use crate::model::{Artifact, NothingToCheck, Unchecked};
 use crate::stage::StageOutcome;
@@ -21,6 +22,9 @@ pub struct Judged {
     pub format: BinaryFormat,
     pub hooks: Result<HookNames, ModuleNameError>,
     pub slices: Vec<SliceSummary>,
+    /// Per slice, in the same order: where the loader finds each library it needs (empty for
+    /// a slice that is no shared library).
+    pub dependencies: Vec<Vec<Resolution>>,
     /// Worst first; those the policy ignores carry their [`Finding::suppressed`].
     pub findings: Vec<Finding>,
 }

@@ -448,8 +448,20 @@ fn checked(bytes: &[u8], path: &Path, artifact: &Artifact) -> Checked {
             }
         }
     }
+    let mut dependencies = Vec::with_capacity(binary.slices.len());
+    for slice in &binary.slices {
+        if *slice.kind() != inspect::ObjectKind::SharedLibrary {
+            dependencies.push(Vec::new());
+            continue;
+        }
+        match judge::search::resolve(&facts, slice) {
+            Ok(found) => dependencies.push(found),
+            Err(source) => return inspect_error(source),
+        }
+    }
     Checked::Judged(Judged {
         format: binary.format,
+        dependencies,
         slices: binary
             .slices
             .into_iter()

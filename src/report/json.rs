@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::hook::HookNames;
 use crate::inspect::{BinaryFormat, LookupOutcome, ObjectKind, SliceSummary};
 use crate::judge::Finding;
+use crate::judge::search::Resolution;
 use crate::model::ArtifactKind;
 use crate::model::{Location, NameSource, Origin, VersionSource};
 use crate::outcome::{Checked, Entry, RunOutcome};
@@ -152,6 +153,17 @@ struct SliceJson<'a> {
     lookups: Vec<(&'a str, LookupJson)>,
     /// The entry points the slice exports, when a rule scanned for them.
     other_hooks: Option<&'a [String]>,
+    /// Each library the slice needs and where its loader finds it.
+    dependencies: Vec<DependencyJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct DependencyJson<'a> {
+    library: &'a str,
+    /// `in-wheel`, `platform`, `python`, `c-library`, `weak-absent`, `missing`, `unjudged`.
+    route: &'static str,
+    /// The file it resolved to in the wheel or tree, or who guarantees it.
+    detail: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -279,7 +291,13 @@ fn artifact(entry: &Entry) -> ArtifactJson<'_> {
         staged_path: entry.stage.as_ref().and_then(StageOutcome::staged),
         format: judged.map(|j| format(j.format)),
         slices: judged
-            .map(|j| j.slices.iter().map(slice).collect())
+            .map(|j| {
+                j.slices
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| slice(s, j.dependencies.get(i).map_or(&[], Vec::as_slice)))
+                    .collect()
+            })
             .unwrap_or_default(),
         findings: entry.all_findings().iter().map(finding).collect(),
     }
@@ -394,8 +412,16 @@ fn format(format: BinaryFormat) -> &'static str {
     }
 }
 
-fn slice(slice: &SliceSummary) -> SliceJson<'_> {
+fn slice<'a>(slice: &'a SliceSummary, dependencies: &'a [Resolution]) -> SliceJson<'a> {
     SliceJson {
+        dependencies: dependencies
+            .iter()
+            .map(|resolution| DependencyJson {
+                library: &resolution.library,
+                route: resolution.route.id(),
+                detail: resolution.route.detail(),
+            })
+            .collect(),
         arch: &slice.arch,
         kind: match &slice.kind {
             ObjectKind::SharedLibrary => KindJson::SharedLibrary,

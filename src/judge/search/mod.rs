@@ -32,6 +32,30 @@ pub enum Route {
     Unjudged,
 }
 
+impl Route {
+    /// Stable kebab-case id for machine-readable reports.
+    pub fn id(&self) -> &'static str {
+        match self {
+            Route::Vendored(_) => "in-wheel",
+            Route::Platform(_) => "platform",
+            Route::Python => "python",
+            Route::CLibrary => "c-library",
+            Route::WeakAbsent => "weak-absent",
+            Route::Missing(_) => "missing",
+            Route::Unjudged => "unjudged",
+        }
+    }
+
+    /// What it resolved to or who guarantees it, when that says more than the id.
+    pub fn detail(&self) -> Option<String> {
+        match self {
+            Route::Vendored(path) => Some(path.clone()),
+            Route::Platform(guarantee) => Some(guarantee.to_string()),
+            _ => None,
+        }
+    }
+}
+
 /// Who guarantees a library.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Guarantee {
