@@ -8,10 +8,11 @@
 use super::{Guarantee, Missing, Resolution, Route, directory_of, holds, join};
 use crate::inspect::{InspectError, SearchPathKind, SliceView};
 use crate::judge::Facts;
+use crate::judge::claims::libc_of;
 use crate::judge::cpython_imports::is_libpython;
 use crate::libraries::{LinuxPolicy, linux_policy};
 use crate::model::ArtifactKind;
-use crate::platform::{Libc, Os, Version};
+use crate::platform::{Os, Version};
 
 pub fn resolve(facts: &Facts, slice: &SliceView<'_>) -> Result<Vec<Resolution>, InspectError> {
     let needed = slice.needed_libraries()?;
@@ -26,7 +27,7 @@ pub fn resolve(facts: &Facts, slice: &SliceView<'_>) -> Result<Vec<Resolution>, 
         .filter(|p| p.kind == SearchPathKind::Runpath || !has_runpath)
         .map(|p| p.path.as_str())
         .collect();
-    let system = System::of(facts);
+    let system = System::of(facts, slice)?;
     let mut resolutions = Vec::new();
     for library in needed.iter() {
         let name = &library.name;
@@ -41,7 +42,7 @@ pub fn resolve(facts: &Facts, slice: &SliceView<'_>) -> Result<Vec<Resolution>, 
             route
         } else if let Some(guarantee) = system.guarantees(name) {
             Route::Platform(guarantee)
-        } else if facts.artifact.placement.is_none() || matches!(system, System::Unknown) {
+        } else if facts.artifact.placement.is_none() || !system.promised() {
             Route::Unjudged
         } else {
             Route::Missing(Missing::NotShipped {
@@ -66,9 +67,15 @@ fn in_tree(facts: &Facts, dirs: &[&str], name: &str) -> Option<Route> {
         .map(Route::Vendored)
 }
 
-/// glibc's, musl's (as Alpine installs it) and bionic's (and musl's own) `libc.so`.
+/// glibc's, musl's (as Alpine installs it) and bionic's (and musl's own) `libc.so`, and the
+/// dynamic loaders that come with them.
 fn is_c_library(name: &str) -> bool {
-    name == "libc.so.6" || name == "libc.so" || name.starts_with("libc.musl-")
+    name == "libc.so.6"
+        || name == "libc.so"
+        || name.starts_with("libc.musl-")
+        || name.starts_with("ld-linux")
+        || name.starts_with("ld64.so")
+        || name.starts_with("ld-musl")
 }
 
 /// glibc also searches the `DT_RPATH` of every object that loaded the needer (unless the
@@ -104,43 +111,45 @@ fn searched_dirs(facts: &Facts, dirs: &[&str]) -> Vec<String> {
 /// What the system a module is promised to provides.
 #[derive(Debug, Clone, Copy)]
 enum System {
+    /// The policy a claim (a tag, a suffix, a target) promises.
     Policy(&'static LinuxPolicy),
+    /// No claim promises one: the newest policy of the C library the binary links, which
+    /// tells what any system provides but promises nothing about the rest (a `linux_x86_64`
+    /// wheel, a cargo output).
+    Inferred(&'static LinuxPolicy),
     Unknown,
 }
 
 impl System {
     /// The strictest promise: the lowest policy any claim names. A claim that names a C
-    /// library but no floor (a `-linux-gnu` suffix) takes the newest policy of that library.
-    fn of(facts: &Facts) -> System {
+    /// library but no floor (a `-linux-gnu` suffix) takes the newest policy of that library;
+    /// with no claim at all (a cargo output), the C library the binary links decides.
+    fn of(facts: &Facts, slice: &SliceView<'_>) -> Result<System, InspectError> {
+        let newest = Version::new(u16::MAX, 0);
         let claims = &facts.artifact.identity.platform.claims;
         let strictest = claims
             .iter()
             .filter(|claim| matches!(claim.os, Os::Linux | Os::Android))
             .filter_map(|claim| Some((claim.libc?, claim.floor)))
-            .min_by_key(|(_, floor)| floor.unwrap_or(Version::new(u16::MAX, 0)));
-        match strictest {
-            Some((libc, floor)) => linux_policy(libc, floor.unwrap_or(Version::new(u16::MAX, 0)))
-                .map_or(System::Unknown, System::Policy),
-            None => System::Unknown,
+            .min_by_key(|(_, floor)| floor.unwrap_or(newest));
+        if let Some((libc, floor)) = strictest {
+            let policy = linux_policy(libc, floor.unwrap_or(newest));
+            return Ok(policy.map_or(System::Unknown, System::Policy));
         }
+        Ok(match libc_of(slice)? {
+            Some([libc]) => linux_policy(*libc, newest).map_or(System::Unknown, System::Inferred),
+            _ => System::Unknown,
+        })
+    }
+
+    /// Whether a claim promises this system, so that a library it lacks is a defect.
+    fn promised(self) -> bool {
+        matches!(self, System::Policy(_))
     }
 
     fn guarantees(self, name: &str) -> Option<Guarantee> {
-        // The dynamic loader itself, and musl's libc under its installed name, are the
-        // system's whatever a policy lists.
-        if name.starts_with("ld-linux")
-            || name.starts_with("ld64.so")
-            || name.starts_with("ld-musl")
-            || (name.starts_with("libc.musl-")
-                && matches!(self, System::Policy(p) if p.libc == Libc::Musl))
-        {
-            return match self {
-                System::Policy(policy) => Some(Guarantee::Policy(policy.name)),
-                System::Unknown => None,
-            };
-        }
         match self {
-            System::Policy(policy) if policy.guarantees(name) => {
+            System::Policy(policy) | System::Inferred(policy) if policy.guarantees(name) => {
                 Some(Guarantee::Policy(policy.name))
             }
             _ => None,
