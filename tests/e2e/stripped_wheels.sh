@@ -78,39 +78,8 @@ mkdir -p "$cache" || die "cannot create the wheel cache $cache"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
-# fetch PYTHON_VERSION WHEEL_FILE: as real_wheels.sh's (pip download of exactly that file).
-fetch() {
-    local py="$1" file="$2"
-    [[ -s "$cache/$file" ]] && return 0
-    local dist version platform abi=()
-    IFS=- read -r dist version _ _ platform <<<"${file%.whl}"
-    platform="${platform%%.*}"
-    if [[ "$py" == *t ]]; then
-        py="${py%t}"
-        abi=(--abi "cp${py/./}t")
-    fi
-    echo "downloading $file ..."
-    local staging out
-    staging="$(mktemp -d "$cache/.download.XXXXXX")"
-    if ! out="$("$python" -m pip download --no-deps --only-binary=:all: --no-cache-dir \
-        --timeout 60 --retries 2 --platform "$platform" --python-version "$py" ${abi[@]+"${abi[@]}"} \
-        -d "$staging" "$dist==$version" 2>&1)"; then
-        rm -rf "$staging"
-        if grep -qiE 'connection|network|resolve|timed out|max retries|proxy|ssl' <<<"$out"; then
-            echo "PyPI is unreachable, and $file is not in the cache $cache" >>"$tmp/fetch-errors"
-        else
-            echo "pip could not download the pinned wheel $file: $(tail -n 2 <<<"$out" | tr '\n' ' ')" >>"$tmp/fetch-errors"
-        fi
-        return 1
-    fi
-    if [[ ! -f "$staging/$file" ]]; then
-        echo "pip picked $(cd "$staging" && ls) instead of the pinned $file" >>"$tmp/fetch-errors"
-        rm -rf "$staging"
-        return 1
-    fi
-    mv "$staging/$file" "$cache/$file"
-    rm -rf "$staging"
-}
+# fetch PYTHON_VERSION WHEEL_FILE (fetch_wheel.sh): the pinned wheel into $cache.
+source "$here/fetch_wheel.sh"
 
 # Which wheels vendor libraries is read from their content, so every pinned wheel is needed.
 mapfile -t entries < <(grep -vE '^[[:space:]]*(#|$)' "$list" | awk '{print $1, $2}')
@@ -120,7 +89,7 @@ for entry in "${entries[@]}"; do
     fetch "$py" "$file" || true
 done
 if [[ -s "$tmp/fetch-errors" ]]; then
-    sort -u "$tmp/fetch-errors" >&2
+    sort -u "$tmp/fetch-errors" | sed 's/^network: //' >&2
     die "$(wc -l <"$tmp/fetch-errors") pinned wheel(s) could not be fetched (see above)"
 fi
 
