@@ -429,7 +429,7 @@ fn checked(bytes: &[u8], path: &Path, artifact: &Artifact) -> Checked {
             Err(source) => return inspect_error(source),
         },
     };
-    let findings = match judge::judge_as(&facts, kind) {
+    let findings = match judge::judge(&facts, kind) {
         Ok(findings) => findings,
         Err(source) => return inspect_error(source),
     };

@@ -199,13 +199,10 @@ impl std::error::Error for UnknownRule {}
 
 /// Runs every rule; findings come out worst first, then in rule order. A malformed table met
 /// on the way is an error for the whole artifact: half a judgement is no verdict.
-pub fn judge(facts: &Facts) -> Result<Vec<Finding>, InspectError> {
-    judge_as(facts, facts.artifact.kind)
-}
-
-/// Runs the rules that judge an artifact of `kind`: every rule for a module, the loading
-/// rules for a library.
-pub fn judge_as(facts: &Facts, kind: ArtifactKind) -> Result<Vec<Finding>, InspectError> {
+///
+/// `kind` is what the artifact turned out to be: every rule judges a module, the loading
+/// rules a library (a vendored one, or a file that shows no trace of a module).
+pub fn judge(facts: &Facts, kind: ArtifactKind) -> Result<Vec<Finding>, InspectError> {
     let mut findings = Vec::new();
     for entry in RULES {
         if kind == ArtifactKind::Library && !entry.libraries {
