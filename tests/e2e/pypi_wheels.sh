@@ -88,17 +88,8 @@ die() {
 command -v "$python" >/dev/null || die "$python not found"
 "$python" -m pip --version >/dev/null 2>&1 || die "pip is not available for $python"
 
-if [[ -n "${PYINIT_CHECK:-}" ]]; then
-    checker="$PYINIT_CHECK"
-    # A relative path is taken from the caller's cwd; a bare name is looked up on PATH.
-    [[ "$checker" == */* && "$checker" != /* ]] && checker="$PWD/$checker"
-else
-    command -v cargo >/dev/null || die "cargo not found (or set PYINIT_CHECK)"
-    echo "building pyinit-check (cargo build --release) ..."
-    (cd "$repo" && cargo build --release --quiet) || die "cannot build pyinit-check"
-    checker="$repo/target/release/pyinit-check"
-fi
-command -v "$checker" >/dev/null || die "pyinit-check binary not found or not executable: $checker"
+source "$here/checker.sh"
+find_checker
 
 mkdir -p "$cache" || die "cannot create the wheel cache $cache"
 tmp="$(mktemp -d)"

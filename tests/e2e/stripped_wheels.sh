@@ -95,17 +95,8 @@ fi
 
 checker=""
 if [[ -z "$build_only" ]]; then
-    if [[ -n "${PYINIT_CHECK:-}" ]]; then
-        checker="$PYINIT_CHECK"
-        [[ "$checker" == */* && "$checker" != /* ]] && checker="$PWD/$checker"
-    else
-        command -v cargo >/dev/null || die "cargo not found (or set PYINIT_CHECK)"
-        echo "building pyinit-check (cargo build --release) ..."
-        (cd "$repo" && cargo build --release --quiet) || die "cannot build pyinit-check"
-        checker="$repo/target/release/pyinit-check"
-    fi
-    command -v "$checker" >/dev/null || die "pyinit-check binary not found or not executable: $checker"
-    checker="$(command -v "$checker")"
+    source "$here/checker.sh"
+    find_checker
 fi
 # pyinit-check runs from an empty directory without the action's PYINIT_* variables.
 mapfile -t unset_vars < <(compgen -e | grep '^PYINIT_' | grep -vx 'PYINIT_CHECK' || true)
