@@ -39,13 +39,11 @@ pub fn classify_in(reach: &Option<UncheckedReason>, file_name: &str) -> Classifi
     if parsed.is_none() && !library {
         return Classification::Ignored;
     }
+    // Past here the name is a shared library's: a module's suffix ends in `.so` or `.pyd`.
     match (reach, parsed) {
-        (Some(UncheckedReason::VendoredLibraries { .. }), _) if library => Classification::Library,
-        (Some(reason), Some(_)) => Classification::NotChecked(reason.clone()),
-        (_, None) if library => Classification::Library,
-        (Some(reason), None) => Classification::NotChecked(reason.clone()),
         (None, Some(parsed)) => Classification::Module(parsed),
-        (None, None) => Classification::NotChecked(UncheckedReason::InvalidModuleName),
+        (Some(UncheckedReason::VendoredLibraries { .. }), _) | (_, None) => Classification::Library,
+        (Some(reason), Some(_)) => Classification::NotChecked(reason.clone()),
     }
 }
 

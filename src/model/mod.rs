@@ -263,8 +263,6 @@ pub enum UncheckedReason {
     VendoredLibraries { folder: String },
     /// A directory between the nearest import root and the file is not a package name.
     NotImportable { folder: String },
-    /// Ends like a module (`.so`, `.pyd`) but no CPython imports a file of this name.
-    InvalidModuleName,
     /// The same file (device and inode), or the same wheel member, was already taken.
     Duplicate { of: PathBuf },
     /// A directory link that leads back to one of its own ancestors.
@@ -284,7 +282,6 @@ impl UncheckedReason {
         match self {
             UncheckedReason::VendoredLibraries { .. } => "vendored-libraries",
             UncheckedReason::NotImportable { .. } => "not-importable",
-            UncheckedReason::InvalidModuleName => "invalid-module-name",
             UncheckedReason::Duplicate { .. } => "duplicate",
             UncheckedReason::SymlinkLoop => "symlink-loop",
             UncheckedReason::NoPythonTarget { .. } => "no-python-target",
@@ -305,9 +302,6 @@ impl fmt::Display for UncheckedReason {
                 f,
                 "`{folder}` is not a package name, so no import root reaches this file"
             ),
-            UncheckedReason::InvalidModuleName => {
-                f.write_str("no CPython imports a file of this name")
-            }
             UncheckedReason::Duplicate { of } => {
                 write!(f, "the same file as {}, checked once", of.display())
             }
